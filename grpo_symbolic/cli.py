@@ -1,0 +1,73 @@
+"""The ``grpo-symbolic`` command line.
+
+Sub-commands live in :mod:`grpo_symbolic.commands`, one module each.  Input errors
+(:class:`~grpo_symbolic.errors.InputError`) print one line on stderr and exit with
+status 2; no traceback reaches the user for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from . import __version__, commands
+from .errors import InputError
+
+#: Command run when ``grpo-symbolic`` is called with no sub-command.
+DEFAULT_COMMAND = "audit"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse parser whose usage errors are one line and exit 2."""
+
+    def error(self, message: str) -> None:  # pragma: no cover - exercised via CLI tests
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _command_modules():
+    mods = []
+    for info in pkgutil.iter_modules(commands.__path__):
+        if info.name.startswith("_"):
+            continue
+        mod = importlib.import_module(f"{commands.__name__}.{info.name}")
+        if all(hasattr(mod, a) for a in ("NAME", "HELP", "add_arguments", "run")):
+            mods.append(mod)
+    mods.sort(key=lambda m: getattr(m, "ORDER", 100))
+    return mods
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="grpo-symbolic",
+        description="Machine-checked theory of GRPO with verifiable rewards (arXiv 2503.06639v4).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for mod in _command_modules():
+        p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP))
+        mod.add_arguments(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        names = {a for a in parser._subparsers._group_actions[0].choices}  # type: ignore[union-attr]
+        default = DEFAULT_COMMAND if DEFAULT_COMMAND in names else "dynamics"
+        argv = [default, *argv]
+    args = parser.parse_args(argv)
+    try:
+        return int(args._run(args) or 0)
+    except InputError as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else "invalid input"
+        print(f"grpo-symbolic: error: {msg}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # pragma: no cover
+        print("grpo-symbolic: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # pragma: no cover
+        return 0
