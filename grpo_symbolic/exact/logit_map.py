@@ -69,6 +69,7 @@ class LogitMap:
         self.alpha = Fraction(params.alpha)
         self.beta = Fraction(params.beta)
         self._lref_mp_cache: dict[int, object] = {}
+        self._arb_cache: dict[int, tuple] = {}
 
     # ------------------------------------------------------------ constants
     def L_ref_mp(self):
@@ -78,7 +79,20 @@ class LogitMap:
         return self._lref_mp_cache[key]
 
     def L_ref_arb(self) -> arb:
-        return logit_of_fraction_arb(self.params.p_ref)
+        return self._consts()[4]
+
+    def _consts(self):
+        """Arb constants at the current precision: (alpha, 1 - alpha, 1/beta, alpha*L_ref, L_ref)."""
+        import flint
+
+        key = flint.ctx.prec
+        c = self._arb_cache.get(key)
+        if c is None:
+            a = to_arb(self.alpha)
+            L_ref = logit_of_fraction_arb(self.params.p_ref)
+            c = (a, 1 - a, 1 / to_arb(self.beta), a * L_ref, L_ref)
+            self._arb_cache[key] = c
+        return c
 
     def L_start_mp(self):
         return logit_of_fraction_mp(self.params.start)
@@ -105,29 +119,30 @@ class LogitMap:
 
     # ------------------------------------------------------------------ Arb
     def g_arb(self, X: arb, L_ref: arb | None = None) -> arb:
-        a, b = to_arb(self.alpha), to_arb(self.beta)
-        L_ref = self.L_ref_arb() if L_ref is None else L_ref
-        return a * L_ref + (1 - a) * X + self.weights.omega_arb(X) / b
+        """Enclosure of ``g`` over the ball ``X`` (``L_ref`` argument kept for callers
+        that hold it; the cached constant is used)."""
+        a, one_minus_a, inv_b, aL, _ = self._consts()
+        return aL + one_minus_a * X + self.weights.omega_arb(X) * inv_b
 
     def dg_arb(self, X: arb) -> arb:
-        a, b = to_arb(self.alpha), to_arb(self.beta)
-        return (1 - a) + self.weights.domega_arb(X) / b
+        a, one_minus_a, inv_b, aL, _ = self._consts()
+        return one_minus_a + self.weights.domega_arb(X) * inv_b
 
     def dG_arb(self, X: arb) -> arb:
-        a, b = to_arb(self.alpha), to_arb(self.beta)
-        return -a + self.weights.domega_arb(X) / b
+        a, one_minus_a, inv_b, aL, _ = self._consts()
+        return self.weights.domega_arb(X) * inv_b - a
 
-    def G_arb(self, X: arb, L_ref: arb | None = None) -> arb:
+    def G_arb(self, X: arb, L_ref: arb | None = None, dG: arb | None = None) -> arb:
         """Enclosure of ``G`` over the ball ``X``: the natural extension, intersected
-        with the mean-value form ``G(c) + G'(X)(X - c)`` when ``X`` is wide."""
-        a, b = to_arb(self.alpha), to_arb(self.beta)
-        L_ref = self.L_ref_arb() if L_ref is None else L_ref
-        natural = a * (L_ref - X) + self.weights.omega_arb(X) / b
+        with the mean-value form ``G(c) + G'(X)(X - c)`` when ``X`` is wide
+        (``dG``, an enclosure of ``G'`` over ``X``, may be passed in)."""
+        a, one_minus_a, inv_b, aL, _ = self._consts()
+        natural = aL - a * X + self.weights.omega_arb(X) * inv_b
         if X.rad() == 0:
             return natural
         c = X.mid()
-        Gc = a * (L_ref - c) + self.weights.omega_arb(c) / b
-        mvf = Gc + self.dG_arb(X) * (X - c)
+        Gc = aL - a * c + self.weights.omega_arb(c) * inv_b
+        mvf = Gc + (self.dG_arb(X) if dG is None else dG) * (X - c)
         both = natural.intersection(mvf) if natural.overlaps(mvf) else natural
         return both
 

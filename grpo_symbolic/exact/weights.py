@@ -131,6 +131,17 @@ class StdWeights(Weights):
         if self.eps < 0:
             raise ValueError("eps must be >= 0")
         self.name = f"std(eps={self.eps})"
+        #: with eps = 0, Omega' = sinh(L/2) is increasing on [0, inf)
+        self.domega_increasing_on_positive = self.eps == 0
+        self._eps_arb_cache: dict[int, arb] = {}
+
+    def _eps_arb(self) -> arb:
+        import flint
+
+        e = self._eps_arb_cache.get(flint.ctx.prec)
+        if e is None:
+            e = self._eps_arb_cache[flint.ctx.prec] = to_arb(self.eps)
+        return e
 
     def _eps_mp(self):
         return mp.mpf(self.eps.numerator) / self.eps.denominator
@@ -153,15 +164,18 @@ class StdWeights(Weights):
         m, M = abs_range(X)
         if self.eps == 0:
             return (m / 2).cosh().union((M / 2).cosh()) * 2
-        eps = to_arb(self.eps)
-        return (1 / (_s_point(m) + eps).sqrt()).union(1 / (_s_point(M) + eps).sqrt())
+        eps = self._eps_arb()
+        if m.is_exact() and M.is_exact() and m == M:  # a point: one evaluation
+            return (_s_point(m) + eps).rsqrt()
+        return (_s_point(m) + eps).rsqrt().union((_s_point(M) + eps).rsqrt())
 
     def domega_arb(self, X):
         if self.eps == 0:
             return (X.lower() / 2).sinh().union((X.upper() / 2).sinh())
-        eps = to_arb(self.eps)
+        eps = self._eps_arb()
         m, M = abs_range(X)
-        s_hi, s_lo = _s_point(m), _s_point(M)
+        s_hi = _s_point(m)
+        s_lo = s_hi if (m.is_exact() and M.is_exact() and m == M) else _s_point(M)
 
         def u(s):
             t = s + eps

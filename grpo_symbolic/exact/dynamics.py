@@ -1,0 +1,108 @@
+"""One call that computes everything the ``dynamics`` command reports.
+
+>>> from grpo_symbolic.params import Params
+>>> rep = compute_dynamics(Params.parse(norm="std", beta="1", alpha="1", eps="1e-5", p_ref="0.2"), digits=8)
+>>> [fp["p"] for fp in rep.to_json()["fixed_points"]]
+['0.68128344', '0.93471359', '1.0000000']
+>>> rep.orbit.kind
+'converges'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mpmath as mp
+
+from ..params import Params
+from .boundary import BoundaryFixedPoint, boundary_fixed_points
+from .fixed_points import FixedPoint, Isolation, fixed_points
+from .logit_map import LogitMap
+from .orbit import Orbit, classify_orbit
+
+MAX_DIGITS = 100_000
+
+
+def fmt(x, digits: int) -> str:
+    """``x`` as a decimal string with ``digits`` significant digits."""
+    if x == mp.inf:
+        return "inf"
+    if x == -mp.inf:
+        return "-inf"
+    if x == 0:
+        return "0"
+    return mp.nstr(x, digits, strip_zeros=False, min_fixed=-4, max_fixed=digits + 1)
+
+
+@dataclass
+class DynamicsReport:
+    params: Params
+    digits: int
+    steps: int
+    fixed: list[FixedPoint]
+    isolation: Isolation
+    boundary: list[BoundaryFixedPoint]
+    orbit: Orbit
+
+    # ----------------------------------------------------------------- JSON
+    def fixed_point_json(self, f: FixedPoint) -> dict:
+        D = self.digits
+        with mp.workdps(D + 20):
+            return {
+                "logit": fmt(f.logit, D),
+                "p": fmt(f.p, D),
+                "one_minus_p": fmt(f.one_minus_p, D),
+                "slope": fmt(f.slope, D),
+                "stable": f.stable,
+                "certified_radius": mp.nstr(f.radius, 3),
+                "isolating_interval": [str(f.box[0]), str(f.box[1])],
+            }
+
+    def to_json(self) -> dict:
+        D = self.digits
+        o = self.orbit
+        with mp.workdps(D + 20):
+            orbit = {
+                "kind": o.kind,
+                "period": o.period,
+                "logits": [fmt(x, D) for x in o.points],
+                "limit_logit": (fmt(o.points[0], D) if o.kind == "converges"
+                                else "inf" if o.kind == "to_one" else None),
+                "p": [fmt(1 / (1 + mp.exp(-x)), D) for x in o.points],
+                "one_minus_p": [fmt(1 / (1 + mp.exp(x)), D) for x in o.points],
+                "multiplier": None if o.multiplier is None else fmt(o.multiplier, D),
+                "steps_used": o.steps_used,
+                "first_logits": o.trace,
+                "evidence": o.evidence,
+            }
+            boundary = [{"p": str(b.p), "logit": "inf" if b.p == 1 else "-inf",
+                         "slope": fmt(b.slope, D), "stable": b.stable, "reason": b.reason}
+                        for b in self.boundary]
+        given = dict(self.params.given) or self.params.as_dict()
+        return {
+            "params": given,
+            "variant": self.params.variant_name,
+            "digits": D,
+            "fixed_points": [self.fixed_point_json(f) for f in self.fixed],
+            "boundary_fixed_points": boundary,
+            "isolation": {
+                "complete": self.isolation.complete,
+                "domain": None if self.isolation.domain is None else [str(v) for v in self.isolation.domain],
+                "boxes_examined": self.isolation.examined,
+                "unresolved": [[str(a), str(b)] for a, b in self.isolation.unresolved],
+                "reason": self.isolation.reason,
+            },
+            "orbit": orbit,
+        }
+
+
+def compute_dynamics(params: Params, digits: int = 30, steps: int = 10_000) -> DynamicsReport:
+    """Fixed points (certified, ``digits`` significant digits), boundary fixed
+    points and the classified orbit from ``p0`` (default ``p_ref``)."""
+    if not 1 <= digits <= MAX_DIGITS:
+        raise ValueError(f"digits must lie in [1, {MAX_DIGITS}]")
+    m = LogitMap(params)
+    fixed, iso = fixed_points(m, digits=digits)
+    boundary = boundary_fixed_points(m, digits=digits)
+    orbit = classify_orbit(m, fixed, digits=digits, steps=steps)
+    return DynamicsReport(params, digits, steps, fixed, iso, boundary, orbit)

@@ -1,0 +1,77 @@
+"""Vectorised phase-diagram helpers (float64; for figures, never for verdicts).
+
+* :func:`count_fixed_points` counts sign changes of ``G = g - id`` on a grid of
+  log-odds spanning ``[L_ref + inf Omega/(alpha beta), L_ref + sup Omega/(alpha beta)]``
+  (where every fixed point lies), uniform in ``asinh(L)``;
+* :func:`classify_orbits` iterates the map and labels each orbit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .maps import g, omega
+
+CONVERGES, TO_ONE, UNRESOLVED = 1, -1, 0
+
+
+def _domain(L_ref, alpha, beta, norm, eps):
+    if norm == "mean":
+        lo = hi = L_ref + 1 / (alpha * beta)
+        return lo - 1, hi + 1
+    eps = np.asarray(eps, float)
+    inf = 1 / np.sqrt(0.25 + eps)
+    with np.errstate(divide="ignore"):
+        sup = np.where(eps > 0, 1 / np.sqrt(np.where(eps > 0, eps, 1)), np.inf)
+    lo = L_ref + inf / (alpha * beta) - 1
+    hi = L_ref + sup / (alpha * beta) + 1
+    return lo, np.where(np.isfinite(hi), hi, np.maximum(lo + 200, 1500.0))
+
+
+def count_fixed_points(L_ref, alpha, beta, norm: str = "std", eps=0.0, grid: int = 6000):
+    """Number of zeros of ``G`` seen on the grid (``alpha > 0``), broadcasting."""
+    L_ref, alpha, beta, eps = np.broadcast_arrays(*(np.asarray(v, float) for v in (L_ref, alpha, beta, eps)))
+    lo, hi = _domain(L_ref, alpha, beta, norm, eps)
+    u = np.linspace(0.0, 1.0, grid)
+    a, b = np.arcsinh(lo), np.arcsinh(hi)
+    L = np.sinh(a[..., None] + (b - a)[..., None] * u)
+    with np.errstate(over="ignore", invalid="ignore"):
+        G = g(L, L_ref[..., None], alpha[..., None], beta[..., None], norm, eps[..., None]) - L
+    s = np.sign(G)
+    return np.sum(s[..., 1:] * s[..., :-1] < 0, axis=-1)
+
+
+def classify_orbits(L0, L_ref, alpha, beta, norm: str = "std", eps=0.0, steps: int = 2000,
+                    max_period: int = 16, tol: float = 1e-9):
+    """Label orbits: ``(kind, period, last)`` arrays with kind in
+    {CONVERGES (1), TO_ONE (-1), UNRESOLVED (0)} and ``period`` >= 1 for converging
+    orbits (1 = fixed point, k = cycle of period k)."""
+    L0, L_ref, alpha, beta, eps = np.broadcast_arrays(*(np.asarray(v, float) for v in (L0, L_ref, alpha, beta, eps)))
+    L = L0.copy()
+    hist = []
+    keep = max_period + 2
+    lo, hi = _domain(L_ref, alpha, beta, norm, eps) if np.all(alpha > 0) else (None, None)
+    for n in range(steps):
+        with np.errstate(over="ignore", invalid="ignore"):
+            L = g(L, L_ref, alpha, beta, norm, eps)
+        if n >= steps - keep:
+            hist.append(L.copy())
+    H = np.stack(hist)
+    kind = np.full(L.shape, UNRESOLVED)
+    period = np.zeros(L.shape, dtype=int)
+    last = H[-1]
+    scale = 1 + np.abs(last)
+    with np.errstate(invalid="ignore"):
+        for k in range(max_period, 0, -1):
+            close = np.abs(H[-1] - H[-1 - k]) < tol * scale
+            close &= np.abs(H[-2] - H[-2 - k]) < tol * scale
+            kind = np.where(close, CONVERGES, kind)
+            period = np.where(close, k, period)
+        grows = ~np.isfinite(last) | (last > 700)
+        if lo is None:
+            grows |= alpha == 0
+        else:
+            grows &= ~np.isfinite(hi) | (last > hi)
+    kind = np.where(grows, TO_ONE, kind)
+    period = np.where(grows, 0, period)
+    return kind, period, last
