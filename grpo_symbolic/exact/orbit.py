@@ -119,7 +119,7 @@ def _propagate(m: LogitMap, J: arb, k: int, L_ref: arb):
     X, D = J, arb(1)
     for _ in range(k):
         D = D * m.dg_arb(X)
-        X = m.g_arb(X, L_ref)
+        X = m.g_arb_tight(X)
     return X, D
 
 

@@ -1,0 +1,395 @@
+"""Generic checkers that turn a precise mathematical statement into a verdict.
+
+Soundness first: ``proved`` comes only from a SymPy reduction to 0 (or an
+explicitly listed chain of SymPy-checked steps) *and* agreement with a numeric
+spot check; ``certified`` only from Arb enclosures; ``refuted`` only from a point
+where an Arb enclosure of the violation excludes the claimed relation.  Anything
+else is ``undecided``.
+
+Every call records its specification in :data:`RECORDER` (when a recorder is
+active) so that tests can re-run the same check on deliberately false mutants.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import random
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import mpmath as mp
+import sympy as sp
+from flint import arb
+
+from ..exact.arbutil import arb_prec, to_arb
+from .arbeval import NotEvaluable, arb_eval, mp_func
+from .domains import Var
+from .verdict import CERTIFIED, NOT_CHECKABLE, PROVED, REFUTED, UNDECIDED, Result
+
+
+class InconsistentCheck(AssertionError):
+    """Symbolic and numeric routes disagree: a bug, never a verdict."""
+
+
+# --------------------------------------------------------------- recording
+@dataclass
+class Spec:
+    kind: str  # "identity" | "inequality"
+    args: dict
+    result: Result | None = None
+
+
+class Recorder:
+    def __init__(self):
+        self.specs: list[Spec] = []
+
+
+RECORDER: list[Recorder] = []
+
+
+def _record(kind, args, result):
+    if RECORDER:
+        RECORDER[-1].specs.append(Spec(kind, args, result))
+
+
+# ----------------------------------------------------------------- helpers
+def _dedupe(variables):
+    seen, out = set(), []
+    for v in variables:
+        if v.sym not in seen:
+            seen.add(v.sym)
+            out.append(v)
+    return out
+
+
+def fmt_point(point: dict) -> dict:
+    out = {}
+    for k, v in point.items():
+        v = Fraction(v)
+        if v.denominator == 1:
+            out[str(k)] = str(v.numerator)
+        else:
+            with mp.workdps(30):
+                out[str(k)] = f"{v.numerator}/{v.denominator}" if len(str(v.denominator)) < 12 else \
+                    mp.nstr(mp.mpf(v.numerator) / v.denominator, 25)
+    return out
+
+
+def _seed(*parts) -> int:
+    return int(hashlib.sha256(repr(parts).encode()).hexdigest()[:12], 16)
+
+
+def _tex(e) -> str:
+    try:
+        return sp.latex(e)
+    except Exception:  # pragma: no cover
+        return str(e)
+
+
+def ball_str(b: arb, digits: int = 20) -> str:
+    return b.str(digits, radius=True)
+
+
+def _exp_injective(e):
+    """For a real residual e: e = 0 iff exp(e) = 1; returns simplify(exp(e)) - 1."""
+    return sp.simplify(sp.powsimp(sp.exp(sp.expand_log(e, force=True)), force=True)) - 1
+
+
+DEFAULT_STRATEGIES = (
+    ("together + cancel", lambda e: sp.cancel(sp.together(e))),
+    ("expand_log + powsimp + simplify", lambda e: sp.simplify(sp.powsimp(sp.expand_log(e), force=True))),
+    ("simplify", sp.simplify),
+    ("exp is injective on the reals: simplify(exp(residual)) - 1", _exp_injective),
+)
+
+
+def _reduce(residual, strategies):
+    steps = []
+    cur = residual
+    for name, fn in strategies:
+        try:
+            nxt = fn(cur)
+        except Exception as exc:  # a strategy that fails is skipped, never trusted
+            steps.append({"method": name, "error": type(exc).__name__})
+            continue
+        steps.append({"method": name, "result": str(nxt)})
+        cur = nxt
+        if cur == 0:
+            return True, steps
+    return False, steps
+
+
+# --------------------------------------------------------------- identity
+def identity(lhs, rhs, variables: list[Var], *, name: str = "identity", strategies=DEFAULT_STRATEGIES,
+             samples: int = 40, given: dict | None = None) -> Result:
+    """Check ``lhs == rhs`` for every point of the variables' domains.
+
+    ``given`` maps extra symbols to exact values (a specialisation, reported)."""
+    lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
+    variables = _dedupe(variables)
+    if given:
+        lhs, rhs = lhs.subs(given), rhs.subs(given)
+    residual = lhs - rhs
+    cex, checked, worst = _numeric_identity(lhs, rhs, variables, samples, name)
+    if cex is None:
+        proved, steps = _reduce(residual, strategies)
+    else:  # an Arb-certified counterexample: no proof attempt needed
+        proved, steps = False, [{"method": "skipped: counterexample found first"}]
+    ev = {"kind": "identity", "lhs": str(lhs), "rhs": str(rhs), "lhs_latex": _tex(lhs), "rhs_latex": _tex(rhs),
+          "domain": [v.describe() for v in variables], "symbolic_steps": steps,
+          "numeric_check": {"points": checked, "max_relative_residual": worst}}
+    if given:
+        ev["specialised"] = {str(k): str(v) for k, v in given.items()}
+    if proved and cex is not None:
+        raise InconsistentCheck(f"{name}: SymPy reduced the residual to 0 but {cex} is a counterexample")
+    if proved:
+        res = Result(PROVED, f"SymPy reduces lhs - rhs to 0 ({steps[-1]['method']}); "
+                             f"{checked} numeric spot checks agree", ev)
+    elif cex is not None:
+        ev["counterexample"] = cex
+        res = Result(REFUTED, f"fails at {cex['point']}: lhs - rhs = {cex['residual_ball']}", ev)
+    else:
+        res = Result(UNDECIDED, f"no symbolic proof; {checked} numeric points agree", ev)
+    _record("identity", dict(lhs=lhs, rhs=rhs, variables=variables, name=name, strategies=strategies), res)
+    return res
+
+
+def _numeric_identity(lhs, rhs, variables, samples, name):
+    syms = [v.sym for v in variables]
+    f_l, f_r = mp_func(lhs, syms), mp_func(rhs, syms)
+    rng = random.Random(_seed("id", name, str(lhs), str(rhs)))
+    checked, worst = 0, 0.0
+    for _ in range(samples):
+        point = {v.sym: v.sample(rng) for v in variables}
+        try:
+            with mp.workdps(40):
+                args = [mp.mpf(x.numerator) / x.denominator for x in point.values()]
+                a, b = f_l(*args), f_r(*args)
+                if not (mp.isfinite(a) and mp.isfinite(b)) or mp.im(a) or mp.im(b):
+                    continue
+                scale = max(abs(a), abs(b), mp.mpf(1))
+                rel = abs(a - b) / scale
+        except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+            continue
+        checked += 1
+        worst = max(worst, float(rel))
+        if rel > mp.mpf(10) ** -25:
+            cex = _confirm_difference(lhs, rhs, point, variables)
+            if cex is not None:
+                return cex, checked, worst
+    return None, checked, worst
+
+
+def _confirm_difference(lhs, rhs, point, variables=None):
+    """Arb certificate that lhs != rhs at ``point`` (a point of the domain), or None."""
+    if variables is not None and not _in_domain(point, variables):
+        return None
+    for bits in (256, 1024):
+        try:
+            d = arb_eval(lhs - rhs, point, bits)
+            L = arb_eval(lhs, point, bits)
+            R = arb_eval(rhs, point, bits)
+        except (NotEvaluable, ZeroDivisionError, ValueError):
+            return None
+        if d > 0 or d < 0:
+            return {"point": fmt_point(point), "lhs": ball_str(L), "rhs": ball_str(R),
+                    "residual_ball": ball_str(d, 10), "certified_by": f"Arb at {bits} bits: the ball excludes 0"}
+    return None
+
+
+# -------------------------------------------------------------- inequality
+_REL = {">": lambda b: b > 0, ">=": lambda b: b >= 0, "<": lambda b: b < 0, "<=": lambda b: b <= 0}
+_NEG = {">": lambda b: b <= 0, ">=": lambda b: b < 0, "<": lambda b: b >= 0, "<=": lambda b: b > 0}
+
+
+def inequality(expr, rel: str, variables: list[Var], *, name: str = "inequality", symbolic=None,
+               max_boxes: int = 6000, samples: int = 60, bits: int = 96) -> Result:
+    """Check ``expr rel 0`` on the product of the variables' domains.
+
+    ``symbolic`` may be a callable returning ``(ok, steps)``: a SymPy argument valid
+    on the whole domain.  Otherwise the statement is certified by Arb branch and
+    bound on the variables' certification box (reported, with the fraction of the
+    box covered), or refuted at a point where Arb excludes the relation."""
+    expr = sp.sympify(expr)
+    variables = _dedupe(variables)
+    ev = {"kind": "inequality", "expr": str(expr), "expr_latex": _tex(expr), "relation": f"{rel} 0",
+          "domain": [v.describe() for v in variables]}
+    cex = _search_violation(expr, rel, variables, samples, name)
+    if symbolic is None and cex is None:
+        symbolic = lambda: sign_by_substitution(expr, rel, variables)  # noqa: E731
+    if symbolic is not None:
+        ok, steps = symbolic()
+        ev["symbolic_steps"] = steps
+        if ok and cex is not None:
+            raise InconsistentCheck(f"{name}: symbolic proof but counterexample {cex}")
+        if ok:
+            res = Result(PROVED, "SymPy argument on the whole domain; numeric search found no violation", ev)
+            _record("inequality", dict(expr=expr, rel=rel, variables=variables, name=name), res)
+            return res
+    if cex is not None:
+        ev["counterexample"] = cex
+        res = Result(REFUTED, f"violated at {cex['point']}: value {cex['value']}", ev)
+        _record("inequality", dict(expr=expr, rel=rel, variables=variables, name=name), res)
+        return res
+    covered, total, boxes, cex = _branch_and_bound(expr, rel, variables, max_boxes, bits)
+    ev["interval"] = {"boxes": boxes, "covered_fraction": float(covered / total) if total else 0.0,
+                      "box": {str(v.sym): [str(v.box()[0]), str(v.box()[1])] for v in variables},
+                      "box_is_whole_domain": all(v.box_is_whole_domain() for v in variables)}
+    if cex is not None:
+        ev["counterexample"] = cex
+        res = Result(REFUTED, f"violated at {cex['point']}: value {cex['value']}", ev)
+    elif covered == total:
+        whole = ev["interval"]["box_is_whole_domain"]
+        res = Result(CERTIFIED, f"Arb branch and bound covers the {'whole domain' if whole else 'stated box'} "
+                                f"({boxes} boxes)", ev)
+    else:
+        res = Result(UNDECIDED, f"interval budget exhausted: {float(100 * covered / total):.4g}% of the box certified", ev)
+    _record("inequality", dict(expr=expr, rel=rel, variables=variables, name=name), res)
+    return res
+
+
+def _positive_parametrisation(v: Var):
+    """A substitution mapping a positive symbol onto the open domain of ``v``."""
+    w = sp.Symbol(f"_w_{v.sym}", positive=True)
+    if v.lo is not None and v.hi is not None:
+        return w, v.lo + (v.hi - v.lo) * w / (1 + w)
+    if v.lo is not None:
+        return w, v.lo + w
+    if v.hi is not None:
+        return w, v.hi - w
+    return None, None
+
+
+def sign_by_substitution(expr, rel, variables):
+    """SymPy sign argument: every bounded variable is written as a bijective image of a
+    positive parameter (``lo + (hi-lo) w/(1+w)``, ``lo + w``), so that the assumption
+    system sees the signs of ``q - lo`` and ``hi - q``; closed end points are checked
+    by substituting them.  Returns ``(ok, steps)``."""
+    want = "is_positive" if rel == ">" else "is_negative" if rel == "<" else \
+        "is_nonnegative" if rel == ">=" else "is_nonpositive"
+    subs, steps = {}, []
+    for v in variables:
+        w, image = _positive_parametrisation(v)
+        if w is not None:
+            subs[v.sym] = image
+    e = sp.simplify(expr.subs(subs)) if subs else sp.simplify(expr)
+    ok = bool(getattr(e, want))
+    steps.append({"method": "substitute " + ", ".join(f"{k} = {val}" for k, val in subs.items()),
+                  "result": str(e), "sympy": f"{want} = {ok}"})
+    if not ok:
+        return False, steps
+    for v in variables:  # closed ends
+        for end, is_open in ((v.lo, v.lo_open), (v.hi, v.hi_open)):
+            if end is None or is_open:
+                continue
+            rest = [w for w in variables if w is not v]
+            ok_end, st = sign_by_substitution(expr.subs(v.sym, end), rel, rest)
+            steps.append({"method": f"closed end {v.sym} = {end}", "steps": st})
+            if not ok_end:
+                return False, steps
+    return True, steps
+
+
+def _search_violation(expr, rel, variables, samples, name):
+    syms = [v.sym for v in variables]
+    f = mp_func(expr, syms)
+    rng = random.Random(_seed("ineq", name, str(expr), rel))
+    corners = []
+    for v in variables:
+        lo, hi = v.box()
+        corners.append([lo, hi, (lo + hi) / 2])
+    pts = [dict(zip(syms, c)) for c in itertools.islice(itertools.product(*corners), 64)]
+    pts += [{v.sym: v.sample(rng) for v in variables} for _ in range(samples)]
+    for point in pts:
+        try:
+            with mp.workdps(30):
+                val = f(*[mp.mpf(Fraction(x).numerator) / Fraction(x).denominator for x in point.values()])
+            if mp.im(val) or not mp.isfinite(val):
+                continue
+        except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+            continue
+        if not {"<": val < 0, "<=": val <= 0, ">": val > 0, ">=": val >= 0}[rel]:
+            c = _confirm_violation(expr, rel, point, variables)
+            if c is not None:
+                return c
+    return None
+
+
+def _in_domain(point: dict, variables) -> bool:
+    return all(v.contains(point[v.sym]) for v in variables)
+
+
+def _confirm_violation(expr, rel, point, variables=None):
+    """Arb certificate that ``expr rel 0`` fails at ``point`` (a point of the domain)."""
+    if variables is not None and not _in_domain(point, variables):
+        return None
+    for bits in (128, 512):
+        try:
+            b = arb_eval(expr, point, bits)
+        except (NotEvaluable, ZeroDivisionError, ValueError):
+            return None
+        if _NEG[rel](b):
+            return {"point": fmt_point(point), "value": ball_str(b),
+                    "certified_by": f"Arb at {bits} bits: the value's ball violates '{rel} 0'"}
+    return None
+
+
+def _branch_and_bound(expr, rel, variables, max_boxes, bits):
+    box0 = [v.box() for v in variables]
+    syms = [v.sym for v in variables]
+
+    def vol(b):
+        out = Fraction(1)
+        for lo, hi in b:
+            out *= (hi - lo) if hi > lo else 1
+        return out
+
+    total = vol(box0)
+    covered = Fraction(0)
+    stack = [box0]
+    boxes = 0
+    while stack and boxes < max_boxes:
+        b = stack.pop()
+        boxes += 1
+        with arb_prec(bits):
+            env = {s: to_arb(lo).union(to_arb(hi)) for s, (lo, hi) in zip(syms, b)}
+            try:
+                val = arb_eval(expr, env, bits)
+            except (NotEvaluable, ZeroDivisionError, ValueError):
+                val = None
+        if val is not None and _REL[rel](val):
+            covered += vol(b)
+            continue
+        mid = {s: (lo + hi) / 2 for s, (lo, hi) in zip(syms, b)}
+        c = _confirm_violation(expr, rel, mid, variables)
+        if c is not None:
+            return covered, total, boxes, c
+        # bisect the widest side (relative to the initial box)
+        j = max(range(len(b)), key=lambda i: (b[i][1] - b[i][0]) / max(box0[i][1] - box0[i][0], Fraction(1, 10**30)))
+        lo, hi = b[j]
+        m = (lo + hi) / 2
+        left, right = list(b), list(b)
+        left[j], right[j] = (lo, m), (m, hi)
+        stack.extend([right, left])
+    return covered, total, boxes, None
+
+
+# -------------------------------------------------------------- others
+def not_checkable(reason: str, summary: str) -> Result:
+    return Result(NOT_CHECKABLE, summary, {"kind": "external", "reason": reason})
+
+
+def chain(steps: list[tuple[str, object, object]], variables: list[Var], name: str = "chain") -> Result:
+    """A proof made of several identities ``(description, lhs, rhs)``: proved iff every
+    link is proved; refuted if a link is refuted (the first failing link is named)."""
+    parts = []
+    for desc, lhs, rhs in steps:
+        r = identity(lhs, rhs, variables, name=f"{name}: {desc}")
+        parts.append({"step": desc, "verdict": r.verdict, **{k: r.evidence[k] for k in ("lhs", "rhs")}})
+        if r.verdict != PROVED:
+            ev = {"kind": "chain", "links": parts}
+            if r.verdict == REFUTED:
+                ev["counterexample"] = r.evidence["counterexample"]
+            return Result(r.verdict, f"link '{desc}': {r.summary}", ev)
+    return Result(PROVED, f"all {len(parts)} links reduce to 0 with SymPy", {"kind": "chain", "links": parts})

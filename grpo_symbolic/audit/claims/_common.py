@@ -1,0 +1,103 @@
+"""Shared vocabulary of the claims: symbols, definitions from the paper's notation
+section (definitions are not claims), domains, and engine-backed witnesses.
+
+Formulas *claimed* by the paper are transcribed in each claim, next to its id;
+the objects they are compared with come from definitions or derivations.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from functools import lru_cache
+
+import mpmath as mp
+import sympy as sp
+
+from ...exact.dynamics import compute_dynamics
+from ...params import Params
+from ..domains import interval, positive, prob, real
+from ..verdict import CERTIFIED, PROVED, REFUTED, Result
+
+# --------------------------------------------------------------- symbols
+p = sp.Symbol("p", positive=True)  # PoS, in (0,1) (the domain says so)
+p_ref = sp.Symbol("p_ref", positive=True)
+p_prev = sp.Symbol("p_prev", positive=True)  # p_{n-1}
+p_star = sp.Symbol("p_star", positive=True)
+beta = sp.Symbol("beta", positive=True)
+eps = sp.Symbol("epsilon", positive=True)  # smoothing (the paper's varepsilon)
+alpha = sp.Symbol("alpha", positive=True)
+L, L_ref, L_prev = sp.symbols("L L_ref L_prev", real=True)
+x, y = sp.symbols("x y", positive=True)
+clip = sp.Symbol("clip_epsilon", nonnegative=True)  # the paper's clip epsilon
+u = sp.Symbol("u", positive=True)  # odds p/(1-p), used to make signs visible
+
+V_p, V_pref, V_pprev, V_pstar = prob(p), prob(p_ref), prob(p_prev), prob(p_star)
+V_beta = positive(beta)
+V_eps = interval(eps, 0, 1, lo_open=True)  # the paper's (0, 1]
+V_alpha = interval(alpha, 0, 1, lo_open=True, hi_open=True)
+V_L, V_Lref = real(L), real(L_ref)
+
+
+# ----------------------------------------------------------- definitions
+def sigmoid(z):
+    return 1 / (1 + sp.exp(-z))
+
+
+def logit(q):
+    return sp.log(q) - sp.log(1 - q)
+
+
+def w_plus(q, e=eps):
+    """omega^+_eps of eq. (4): (1-q)/sqrt(q(1-q)+eps)."""
+    return (1 - q) / sp.sqrt(q * (1 - q) + e)
+
+
+def w_minus(q, e=eps):
+    return q / sp.sqrt(q * (1 - q) + e)
+
+
+def Omega(q, e=eps):
+    """Omega_eps = omega^+ + omega^- (sum of the definitions, not the paper's closed form)."""
+    return w_plus(q, e) + w_minus(q, e)
+
+
+def odds_sub(expr, q=p):
+    """Substitute q = u/(1+u) (u > 0 the odds), so that SymPy sees 1-q = 1/(1+u) > 0."""
+    return sp.simplify(expr.subs(q, u / (1 + u)))
+
+
+# ------------------------------------------------------------- engine
+@lru_cache(maxsize=None)
+def dyn(norm="std", beta="1", alpha="1", eps="1e-5", p_ref="0.2", p0=None, digits=30):
+    P = Params.parse(norm=norm, beta=beta, alpha=alpha, eps=eps, p_ref=p_ref, p0=p0)
+    return compute_dynamics(P, digits=digits, steps=20000)
+
+
+def command(norm="std", beta="1", alpha="1", eps="1e-5", p_ref="0.2", p0=None) -> str:
+    s = f"grpo-symbolic dynamics --norm {norm} --beta {beta} --alpha {alpha} --eps {eps} --p-ref {p_ref}"
+    return s + (f" --p0 {p0}" if p0 else "") + " --json"
+
+
+def engine_evidence(rep, **kw) -> dict:
+    js = rep.to_json()
+    return {"kind": "engine", "params": js["params"], "command": command(**kw),
+            "fixed_points": [{k: f[k] for k in ("p", "one_minus_p", "logit", "slope", "stable")} for f in js["fixed_points"]],
+            "isolation_complete": js["isolation"]["complete"],
+            "orbit": {k: js["orbit"][k] for k in ("kind", "period", "p", "one_minus_p", "evidence")}}
+
+
+def witness(summary: str, predicate, verdict_if_true=CERTIFIED, verdict_if_false=REFUTED, **kw) -> Result:
+    """A certified engine computation at the parameters ``kw``; ``predicate(report)``
+    decides whether it witnesses the statement."""
+    rep = dyn(**kw)
+    ok = bool(predicate(rep))
+    return Result(verdict_if_true if ok else verdict_if_false, summary if ok else f"not witnessed: {summary}",
+                  engine_evidence(rep, **kw))
+
+
+def fmt(x, n=6) -> str:
+    return mp.nstr(x, n)
+
+
+def frac(s) -> Fraction:
+    return Fraction(s)

@@ -1,0 +1,104 @@
+"""``grpo-symbolic book``: build the Jupyter Book of the package, and check it.
+
+The book's sources are the MyST markdown files in ``book/`` of the repository.  The
+build is ``jupyter-book build -W -n --keep-going book/`` (warnings are errors, missing
+cross-reference targets too); executed pages are cached in ``_build/.jupyter_cache``.
+``--check`` then runs :mod:`grpo_symbolic.bookcheck` on the built site: no external
+resource, every formula typeset, every image loaded, no request off the machine, in
+headless Chromium, with screenshots in ``_build/html/_screenshots/``.
+
+Needs the ``book`` extra (``pip install '.[book]'``) and, for ``--check``, Chromium.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ..errors import InputError
+
+NAME = "book"
+HELP = "build the book (book/, Jupyter Book) and check it in headless Chromium"
+DESCRIPTION = (
+    "Build the package's Jupyter Book with warnings as errors "
+    "(jupyter-book build -W -n --keep-going book/); with --check, also check the built "
+    "site the way a reader gets it: served locally, opened in headless Chromium, every "
+    "formula typeset, every image loaded, no request to another host."
+)
+ORDER = 90
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--check", action="store_true",
+                        help="after building, run the offline/rendering check (needs chromium)")
+    parser.add_argument("--out", metavar="DIR",
+                        help="output folder (jupyter-book --path-output): the site goes to "
+                             "DIR/_build/html (default: the book folder, book/_build/html)")
+    parser.add_argument("--book", metavar="DIR",
+                        help="the book's source folder (default: ./book, else the book/ "
+                             "folder next to the package)")
+    parser.add_argument("--no-build", action="store_true",
+                        help="do not build; only check the existing site (with --check)")
+    parser.add_argument("--all", action="store_true",
+                        help="re-write every page (jupyter-book --all); executed cells stay cached")
+    parser.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS",
+                        help="time limit of the browser check (default 300)")
+
+
+def find_book(arg: str | None) -> Path:
+    """The book folder: ``arg``, else ``./book``, else ``book/`` beside the package
+    (an editable install or a source checkout)."""
+    candidates = [Path(arg)] if arg else [
+        Path.cwd() / "book",
+        Path(__file__).resolve().parents[2] / "book",
+    ]
+    for c in candidates:
+        if (c / "_config.yml").is_file() and (c / "_toc.yml").is_file():
+            return c.resolve()
+    where = arg if arg else "./book"
+    raise InputError(f"no Jupyter Book found at {where} (a folder with _config.yml and _toc.yml)")
+
+
+def build_command(book: Path, out: Path | None, all_pages: bool = False) -> list[str]:
+    """The ``jupyter-book build`` command line this sub-command runs."""
+    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()",
+           "build", str(book), "-W", "-n", "--keep-going"]
+    if out is not None:
+        cmd += ["--path-output", str(out)]
+    if all_pages:
+        cmd.append("--all")
+    return cmd
+
+
+def run(args) -> int:
+    book = find_book(args.book)
+    out = Path(args.out).resolve() if args.out else None
+    html = (out if out is not None else book) / "_build" / "html"
+    if args.no_build and not args.check:
+        raise InputError("--no-build only makes sense with --check")
+    if not args.no_build:
+        if importlib.util.find_spec("jupyter_book") is None:
+            raise InputError("jupyter-book is not installed: pip install '.[book]'")
+        cmd = build_command(book, out, args.all)
+        print("book: " + " ".join(["jupyter-book", *cmd[3:]]), flush=True)
+        t0 = time.monotonic()
+        env = dict(os.environ)
+        env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")   # quiet kernel start-up
+        # Build matplotlib's font cache now: on a fresh machine its one-time notice would
+        # otherwise land in the first executed cell's output (and in the cache).
+        subprocess.call([sys.executable, "-c", "import matplotlib.font_manager"], env=env,
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        rc = subprocess.call(cmd, env=env)
+        print(f"book: build {'failed' if rc else 'done'} in {time.monotonic() - t0:.1f} s"
+              f" -> {html}", flush=True)
+        if rc:
+            return 1
+    if args.check:
+        from .. import bookcheck
+
+        return bookcheck.run_checks(html, timeout=args.timeout)
+    return 0

@@ -1,0 +1,256 @@
+"""``grpo-symbolic simulate``: real GRPO training (PyTorch) against the PoS recurrences.
+
+Trains a tabular softmax policy or a tiny autoregressive transformer with Algorithm 1
+(App. B) -- sampled groups, or their exact expectation -- and reports per iteration the
+exact PoS of the trained policy (mean and per prompt), the population-recurrence and
+finite-group-recurrence predictions, the deviations and a tolerance band (a CLT band
+over prompts in sample mode; a deterministic 1e-6 tolerance in expectation mode).
+
+Examples::
+
+    grpo-symbolic simulate --mode expectation --alpha 0.5 --iterations 5
+    grpo-symbolic simulate --prompts 256 --outputs 4 --group-size 16 --beta 4 --json
+    grpo-symbolic simulate --policy transformer --prompts 4 --iterations 5 --figure run.png
+
+PyTorch is imported only when the command runs; without it the command prints one
+line and exits 2.  With ``--json`` stdout is one JSON object
+(:func:`grpo_symbolic.training.experiment.run_simulation`); the same seed on the same
+machine gives identical JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+
+from ..errors import InputError
+from ..params import Params, parse_exact
+
+NAME = "simulate"
+ORDER = 60
+HELP = "train GRPO (PyTorch) and compare the PoS with the theory's recurrences"
+
+
+def add_arguments(p) -> None:
+    g = p.add_argument_group("variant")
+    g.add_argument("--policy", default="tabular", choices=["tabular", "transformer"],
+                   help="policy family (default tabular)")
+    g.add_argument("--norm", default="std", help="std (mean+variance) or mean (mean-only); default std")
+    g.add_argument("--beta", default="1", help="KL strength beta > 0; default 1")
+    g.add_argument("--alpha", default="1", help="weight on KL(pi||pi_ref) in [0,1]; the rest on KL(pi||pi_old); default 1")
+    g.add_argument("--eps", default="1e-5",
+                   help="smoothing eps >= 0 (paper: inside the sqrt; trl: added to the std); default 1e-5")
+    g.add_argument("--group-size", dest="group_size", default="8", help="group size G >= 2; default 8")
+    g.add_argument("--convention", default=None, choices=["paper", "trl", "mean"],
+                   help="advantage convention (default: paper for norm std, mean for norm mean)")
+    g.add_argument("--p-ref", dest="p_ref", default=None,
+                   help="tabular: comma-separated PoS of pi_ref in (0,1), cycled over prompts; default 0.2,0.5")
+    s = p.add_argument_group("training")
+    s.add_argument("--prompts", default=None, help="number of prompts N (default 64 tabular, 8 transformer)")
+    s.add_argument("--iterations", default="10", help="GRPO iterations M; default 10")
+    s.add_argument("--outputs", default=None, help="tabular: outputs per prompt K >= 2; default 8")
+    s.add_argument("--mode", default="sample", choices=["sample", "expectation"],
+                   help="sample G outputs (Algorithm 1) or use exact expectations; default sample")
+    s.add_argument("--statistics", default="group", choices=["group", "population"],
+                   help="expectation mode: finite-G weights or population weights; default group")
+    s.add_argument("--clip", default="none", help="clip parameter in [0,1] or 'none' (default none, as in the theory)")
+    s.add_argument("--inner-steps", dest="inner_steps", default=None,
+                   help="optimiser steps mu per iteration (default 1 for lbfgs, 100 otherwise)")
+    s.add_argument("--optimizer", default=None, choices=["adam", "sgd", "lbfgs"],
+                   help="inner optimiser (default lbfgs in expectation mode, adam in sample mode)")
+    s.add_argument("--lr", default=None, help="learning rate (default 1 for lbfgs, 0.05 adam, 0.5 sgd)")
+    s.add_argument("--kl", default="exact", choices=["exact", "k3"], help="KL: exact sequence-level or k3 estimator")
+    s.add_argument("--spread", default="1", help="tabular: spread of pi_ref's conditional laws in S and F; default 1")
+    t = p.add_argument_group("transformer")
+    t.add_argument("--vocab", default="4", help="vocabulary size V; default 4")
+    t.add_argument("--length", default="4", help="sequence length T (V**T sequences are enumerated); default 4")
+    t.add_argument("--layers", default="1", help="transformer layers; default 1")
+    t.add_argument("--d-model", dest="d_model", default="32", help="width; default 32")
+    t.add_argument("--heads", default="2", help="attention heads; default 2")
+    t.add_argument("--init-scale", dest="init_scale", default="1", help="scale of the output layer at init; default 1")
+    t.add_argument("--verifier", default="sum_mod:3", help="sum_mod:M or count:C; default sum_mod:3")
+    o = p.add_argument_group("output")
+    o.add_argument("--device", default="cpu", help="cpu or cuda; default cpu")
+    o.add_argument("--dtype", default="float64", choices=["float64", "float32"], help="default float64")
+    o.add_argument("--seed", default="0", help="random seed; default 0")
+    o.add_argument("--threads", default="1",
+                   help="CPU threads for torch (default 1: these problems are small, and more threads "
+                        "on a busy machine slow them down)")
+    o.add_argument("--level", default="0.01", help="family-wise level of the sample-mode band; default 0.01")
+    o.add_argument("--json", action="store_true", help="print one JSON object")
+    o.add_argument("--figure", default=None, help="write a PNG of empirical vs predicted PoS trajectories")
+
+
+def _int(text, name, lo, hi) -> int:
+    try:
+        v = int(str(text).strip())
+    except ValueError:
+        raise InputError(f"{name} must be an integer, got {text!r}") from None
+    if not lo <= v <= hi:
+        raise InputError(f"{name} must lie in [{lo}, {hi}], got {v}")
+    return v
+
+
+def _float(text, name, lo=None, hi=None, lo_open=False) -> float:
+    v = float(parse_exact(text, name))
+    if not math.isfinite(v):
+        raise InputError(f"{name} must be a finite number, got {text!r}")
+    if lo is not None and (v < lo or (lo_open and v == lo)):
+        raise InputError(f"{name} must be {'>' if lo_open else '>='} {lo:g}, got {text}")
+    if hi is not None and v > hi:
+        raise InputError(f"{name} must be <= {hi:g}, got {text}")
+    return v
+
+
+def build_spec(args):
+    """Validate the arguments into a :class:`SimulationSpec` (InputError on bad input)."""
+    from ..training.experiment import SimulationSpec
+
+    tabular = args.policy == "tabular"
+    if not tabular and args.p_ref is not None:
+        raise InputError("--p-ref applies to the tabular policy (the transformer's p_ref is its exact PoS)")
+    if not tabular and args.outputs is not None:
+        raise InputError("--outputs applies to the tabular policy (the transformer has V**T outputs)")
+    p_refs = [x.strip() for x in (args.p_ref or "0.2,0.5").split(",")]
+    if not p_refs or any(not x for x in p_refs):
+        raise InputError(f"--p-ref must be a comma-separated list of numbers, got {args.p_ref!r}")
+    for x in p_refs:
+        Params.parse(beta="1", p_ref=x)  # validates 0 < p_ref < 1, finite
+    params = Params.parse(norm=args.norm, beta=args.beta, alpha=args.alpha, eps=args.eps,
+                          p_ref=p_refs[0] if tabular else "1/2", group_size=args.group_size,
+                          convention=args.convention)
+    mode = args.mode
+    optimizer = args.optimizer or ("lbfgs" if mode == "expectation" else "adam")
+    default_lr = {"lbfgs": "1", "adam": "0.05", "sgd": "0.5"}[optimizer]
+    lr = _float(args.lr if args.lr is not None else default_lr, "lr", 0, lo_open=True)
+    inner = _int(args.inner_steps if args.inner_steps is not None else (1 if optimizer == "lbfgs" else 100),
+                 "inner steps", 1, 1_000_000)
+    clip = None if str(args.clip).strip().lower() == "none" else _float(args.clip, "clip", 0, 1)
+    prompts = _int(args.prompts if args.prompts is not None else (64 if tabular else 8), "prompts", 1, 10_000_000)
+    outputs = _int(args.outputs if args.outputs is not None else 8, "outputs", 2, 1_000_000)
+    if tabular and prompts * outputs > 500_000_000:
+        raise InputError(f"prompts*outputs = {prompts * outputs} is too large (max 5e8)")
+    spec = SimulationSpec(
+        params=params, policy=args.policy, prompts=prompts,
+        iterations=_int(args.iterations, "iterations", 1, 100_000), outputs=outputs, p_ref=p_refs,
+        spread=_float(args.spread, "spread", 0), mode=mode, statistics=args.statistics, clip=clip,
+        inner_steps=inner, optimizer=optimizer, lr=lr, kl=args.kl, device=str(args.device).strip().lower(),
+        dtype=args.dtype, seed=_int(args.seed, "seed", 0, 2**63 - 1),
+        level=_float(args.level, "level", 0, 1, lo_open=True),
+        vocab=_int(args.vocab, "vocab", 2, 256), length=_int(args.length, "length", 1, 20),
+        layers=_int(args.layers, "layers", 1, 16), d_model=_int(args.d_model, "d-model", 2, 4096),
+        heads=_int(args.heads, "heads", 1, 64), init_scale=_float(args.init_scale, "init-scale", 0),
+        verifier=str(args.verifier),
+    )
+    if spec.level >= 1:
+        raise InputError(f"level must lie in (0, 1), got {args.level}")
+    if not tabular:
+        if spec.vocab ** spec.length > 1 << 20:
+            raise InputError(f"V**T = {spec.vocab}**{spec.length} sequences is too many to enumerate (max 2**20)")
+        if spec.d_model % spec.heads:
+            raise InputError(f"d-model ({spec.d_model}) must be divisible by heads ({spec.heads})")
+    return spec
+
+
+def run(args) -> int:
+    from ..training import require_torch, resolve_device
+
+    torch = require_torch()  # one-line error when PyTorch is missing
+    spec = build_spec(args)
+    if spec.device.startswith("cuda"):  # deterministic kernels (cuBLAS needs this before CUDA starts)
+        import os
+
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    device = resolve_device(spec.device)
+    if device.type == "cuda":
+        torch.use_deterministic_algorithms(True, warn_only=True)
+    torch.set_num_threads(_int(args.threads, "threads", 1, 1024))
+    from ..training.experiment import plot_simulation, run_simulation
+
+    from rich.console import Console
+
+    err = Console(stderr=True)
+    try:
+        if err.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            with Progress(TextColumn("[bold]GRPO[/] {task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), console=err, transient=True) as prog:
+                task = prog.add_task(f"{spec.policy}/{spec.mode}", total=spec.iterations)
+                data = run_simulation(spec, device, progress=lambda n, M: prog.update(task, completed=n))
+        else:
+            data = run_simulation(spec, device)
+    except ValueError as exc:  # verifier / policy construction problems are input errors
+        raise InputError(str(exc)) from None
+    if args.figure:
+        try:
+            plot_simulation(data, args.figure)
+        except OSError as exc:
+            raise InputError(f"cannot write figure {args.figure!r}: {exc.strerror or exc}") from None
+    if args.json:
+        json.dump(data, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    _print_rich(data, args.figure)
+    return 0
+
+
+def _print_rich(d: dict, figure) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console()
+    if not con.is_terminal:  # pipes and files: wide enough for every column
+        con = Console(width=170)
+    sp = d["spec"]
+    con.print(f"[bold]{d['variant']}[/] -- {d['policy']['family']} policy, N={d['policy']['prompts']} prompts, "
+              f"K={d['policy']['outputs']} outputs, mode={sp['mode']}, optimizer={sp['optimizer']} "
+              f"(mu={sp['inner_steps']}, lr={sp['lr']:g}), clip={sp['clip']}, kl={sp['kl']}")
+    sample = sp["mode"] == "sample"
+    transformer = d["policy"]["family"] == "transformer"
+    t = Table(title=f"PoS per iteration (reference prediction: {d['predictions']['reference']})",
+              title_justify="left")
+    eff = d["predictions"]["effective"] is not None
+    cols = ["n", "PoS trained", "pred pop.", "pred G"] + (["pred eff."] if eff else []) + ["dev (ref)", "band", "ok"]
+    if sample:
+        cols += ["k/G", "bin. band"]
+    cols += ["step TV"]
+    if transformer:
+        cols += ["TV to pi_n (G)"]
+    for c in cols:
+        t.add_column(c, justify="right")
+    ref = d["predictions"]["reference"]
+    for it in d["iterations"]:
+        row = [str(it["n"]), f"{it['pos_mean']:.6f}", f"{it['pred_population_mean']:.6f}",
+               f"{it['pred_group_mean']:.6f}"] + ([f"{it['pred_effective_mean']:.6f}"] if eff else []) \
+            + [f"{it[f'dev_{ref}']:+.2e}"]
+        if it["n"] == 0:
+            row += ["", ""] + ([""] * 2 if sample else []) + [""]
+        else:
+            row += [f"{it['band']:.2e}", "[green]yes[/]" if it["within_band"] else "[red]no[/]"]
+            if sample:
+                row += [f"{it['sample_success_mean']:.4f}", f"{it['binomial_band']:.1e}"]
+            row += [f"{it['step_tv_mean']:.2e}"]
+        if transformer:
+            row += [f"{it['tv_group_mean']:.2e}"]
+        t.add_row(*row)
+    con.print(t)
+    s = d["summary"]
+    con.print(f"band: {d['band']['text']}")
+    con.print(f"max |mean dev|: population {s['max_abs_mean_dev_population']:.3e}, "
+              f"finite G {s['max_abs_mean_dev_group']:.3e}; all within band: "
+              + ("[green]yes[/]" if s["all_within_band"] else "[red]no[/]")
+              + f"; Thm 10 |p~_n - p_n| <= TV: {'yes' if s['thm10_pos_gap_le_tv'] else 'NO'}")
+    it1 = d["iterations"][1] if len(d["iterations"]) > 1 else {}
+    if "jensen_bias" in it1:
+        con.print(f"iteration 1, exact law of a converged sampled step: E p_1 = {it1['pred_sampled_argmax_mean']:.6f}, "
+                  f"trained - E p_1 = {it1['dev_sampled_argmax']:+.2e} (band {it1['band_sampled_argmax']:.2e}: "
+                  + ("[green]within[/]" if it1["within_sampled_argmax_band"] else "[red]outside[/]")
+                  + f"); Jensen bias E p_1 - p_1^G = {it1['jensen_bias']:+.2e}")
+    con.print(f"finite-G prediction: {d['predictions']['group']}")
+    if eff:
+        con.print(f"pred eff.: {d['predictions']['effective']}; max |mean dev| from it: "
+                  f"{s['max_abs_mean_dev_effective']:.3e}")
+    if figure:
+        con.print(f"figure written to {figure}")

@@ -1,0 +1,291 @@
+r"""One cross-check run: train with Algorithm 1, predict with the theory, compare.
+
+:func:`run_simulation` takes a validated :class:`SimulationSpec` and returns a JSON-ready
+dict (the ``grpo-symbolic simulate --json`` contract):
+
+* ``iterations[n]`` for ``n = 0..M``: ``pos_mean`` (exact PoS of the trained policy,
+  mean over prompts), ``pos`` (per prompt), ``pred_population``/``pred_group``
+  (per-prompt predictions) and their means, ``dev_population``/``dev_group`` (mean
+  deviations), the band of the *reference prediction* (``band``, ``within_band``),
+  the sample success rate and its binomial band (sample mode), ``step_tv`` and the
+  TV to the non-parametric iterates (``tv_population``/``tv_group``, whose increments
+  are the ``delta_n`` of Assumption 1), the clip fraction and KL values;
+* with ``--clip`` or ``--kl k3``: ``pred_effective`` -- the exact maximiser of the expected
+  objective that is really optimised (:func:`.theory.effective_pos`), and ``dev_effective``;
+* sample mode, exact KL, no clip, iteration 1: ``pred_sampled_argmax_mean`` and
+  ``band_sampled_argmax`` -- the exact law of a fully converged sampled step
+  (:func:`.loop.sampled_argmax_pos_moments`, all group count vectors enumerated), and
+  ``jensen_bias`` = its mean minus the finite-G recurrence;
+* ``summary``: worst deviations, whether every iteration is within its band, and the
+  Theorem 10 check ``|p~_n - p_n| <= TV(pi~_n, pi_n)`` per prompt.
+
+Reference prediction and band: in **sample** mode the finite-group recurrence (the
+maximiser of the expected sampled objective) with the CLT band of
+:mod:`.theory`; in **expectation** mode the recurrence of ``statistics`` (group or
+population) with the deterministic tolerance ``EXPECTATION_TOL`` (what a converged
+optimiser reaches in float64), so anything beyond it is a systematic effect of the
+configuration (clipping, k3, too few inner steps, a parametric class).
+
+Runs are deterministic for a given seed and device: JSON holds no timings.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import torch
+
+from ..params import Params
+from .loop import GRPOConfig, sampled_argmax_pos_moments, train
+from .policies import make_tabular_policy, make_transformer_policy, pos_from_log_probs
+from .theory import binomial_band, bonferroni_z, clt_band, effective_pos, group_weights, predict_pos
+
+#: deterministic tolerance for expectation mode (converged float64 optimisation)
+EXPECTATION_TOL = 1e-6
+
+
+@dataclass
+class SimulationSpec:
+    params: Params                     # norm, beta, alpha, eps, group_size, convention
+    policy: str = "tabular"
+    prompts: int = 64
+    iterations: int = 10
+    outputs: int = 8                   # tabular K
+    p_ref: list = field(default_factory=lambda: ["0.2", "0.5"])  # tabular, cycled over prompts
+    spread: float = 1.0
+    mode: str = "sample"
+    statistics: str = "group"
+    clip: float | None = None
+    inner_steps: int = 100
+    optimizer: str = "adam"
+    lr: float = 0.05
+    kl: str = "exact"
+    device: str = "cpu"
+    dtype: str = "float64"
+    seed: int = 0
+    level: float = 0.01
+    # transformer
+    vocab: int = 4
+    length: int = 4
+    layers: int = 1
+    d_model: int = 32
+    heads: int = 2
+    init_scale: float = 1.0
+    verifier: str = "sum_mod:3"
+
+    def config(self) -> GRPOConfig:
+        P = self.params
+        return GRPOConfig(beta=float(P.beta), alpha=float(P.alpha), norm=P.norm, eps=float(P.eps),
+                          group_size=int(P.group_size), convention=P.convention, mode=self.mode,
+                          statistics=self.statistics, clip=self.clip, inner_steps=self.inner_steps,
+                          optimizer=self.optimizer, lr=self.lr, kl=self.kl).validate()
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["params"] = self.params.as_dict()
+        d["p_ref"] = [str(x) for x in self.p_ref]
+        if self.policy == "tabular":
+            for k in ("vocab", "length", "layers", "d_model", "heads", "init_scale", "verifier"):
+                d.pop(k)
+        else:
+            d.pop("p_ref"), d.pop("spread"), d.pop("outputs")
+        return d
+
+
+def build_policy(spec: SimulationSpec, device):
+    dtype = {"float64": torch.float64, "float32": torch.float32}[spec.dtype]
+    if spec.policy == "tabular":
+        vals = [float(Params.parse(beta="1", p_ref=x).p_ref) for x in spec.p_ref]
+        p_ref = torch.tensor([vals[i % len(vals)] for i in range(spec.prompts)], dtype=torch.float64)
+        gen = torch.Generator().manual_seed(spec.seed)
+        return make_tabular_policy(p_ref, spec.outputs, spread=spec.spread, generator=gen,
+                                   dtype=dtype, device=device)
+    return make_transformer_policy(spec.prompts, vocab=spec.vocab, length=spec.length, d_model=spec.d_model,
+                                   layers=spec.layers, heads=spec.heads, d_ff=2 * spec.d_model,
+                                   init_scale=spec.init_scale, verifier=spec.verifier, seed=spec.seed,
+                                   dtype=dtype, device=device)
+
+
+def _f(x) -> float:
+    return float(x)
+
+
+def _lst(a) -> list:
+    return [float(v) for v in np.asarray(a, dtype=float).reshape(-1)]
+
+
+def run_simulation(spec: SimulationSpec, device=None, progress=None) -> dict:
+    """Run the experiment of ``spec``; ``progress(n, M)`` is called after each iteration."""
+    device = torch.device(spec.device) if device is None else device
+    cfg = spec.config()
+    M = spec.iterations
+    policy = build_policy(spec, device)
+    with torch.no_grad():
+        p_ref = pos_from_log_probs(policy.ref_log_probs_all(), policy.success).to("cpu", torch.float64).numpy()
+    P = spec.params
+    pred_pop = predict_pos(P, p_ref, M, statistics="population")
+    pred_grp = predict_pos(P, p_ref, M, statistics="group")
+    # iteration 1 of sample mode, exact KL, no clip: the exact law of a fully converged step
+    sam = None
+    if spec.mode == "sample" and spec.kl == "exact" and spec.clip is None \
+            and math.comb(cfg.group_size + policy.num_outputs - 1, policy.num_outputs - 1) <= 200_000:
+        with torch.no_grad():
+            ref_all = policy.ref_log_probs_all()
+            m1, v1 = sampled_argmax_pos_moments(ref_all, ref_all, policy.success, G=cfg.group_size,
+                                                convention=cfg.convention, eps=cfg.eps, beta=cfg.beta,
+                                                alpha=cfg.alpha)
+        sam = (m1.to("cpu", torch.float64).numpy(), v1.to("cpu", torch.float64).numpy())
+    gen = torch.Generator(device=device).manual_seed(spec.seed + 1)
+    cb = (lambda n, rec: progress(n, M)) if progress is not None else None
+    out = train(policy, cfg, M, generator=gen, targets={"population": pred_pop, "group": pred_grp}, callback=cb)
+    pos = out["pos"].numpy()
+    N = pos.shape[1]
+    slack = 1e-12 if spec.dtype == "float64" else 1e-5  # rounding in the Thm 10 check
+
+    ref_name = "group" if spec.mode == "sample" else spec.statistics
+    pred_ref = pred_grp if ref_name == "group" else pred_pop
+    modified = spec.clip is not None or spec.kl == "k3"
+    pred_eff = effective_pos(P, p_ref, M, statistics=ref_name, clip=spec.clip, kl=spec.kl) if modified else None
+    max_eff = 0.0
+    z = bonferroni_z(M, spec.level)
+    iters = []
+    all_ok = True
+    thm10_ok = True
+    max_dev = {"population": 0.0, "group": 0.0}
+    max_prompt_dev = {"population": 0.0, "group": 0.0}
+    for n in range(M + 1):
+        it = {"n": n, "pos_mean": _f(pos[n].mean()),
+              "pred_population_mean": _f(pred_pop[n].mean()), "pred_group_mean": _f(pred_grp[n].mean()),
+              "dev_population": _f((pos[n] - pred_pop[n]).mean()), "dev_group": _f((pos[n] - pred_grp[n]).mean()),
+              "tv_population_mean": _f(out["tv_population"][n].mean()),
+              "tv_group_mean": _f(out["tv_group"][n].mean())}
+        for name, pr in (("population", pred_pop), ("group", pred_grp)):
+            max_dev[name] = max(max_dev[name], abs(it[f"dev_{name}"]))
+            max_prompt_dev[name] = max(max_prompt_dev[name], float(np.abs(pos[n] - pr[n]).max()))
+            tv = out[f"tv_{name}"][n].numpy()
+            thm10_ok &= bool((np.abs(pos[n] - pr[n]) <= tv + slack).all())
+        if n >= 1:
+            dev = pos[n] - pred_ref[n]
+            if spec.mode == "sample":
+                _, half = clt_band(dev, z)
+            else:
+                half = EXPECTATION_TOL
+            mean_dev = _f(dev.mean())
+            ok = abs(mean_dev) <= half if spec.mode == "sample" else float(np.abs(dev).max()) <= half
+            all_ok &= bool(ok)
+            it.update({"band": half, "within_band": bool(ok),
+                       "max_prompt_dev": _f(np.abs(dev).max()),
+                       "delta_population": _f(out["tv_population"][n].mean() - out["tv_population"][n - 1].mean()),
+                       "delta_group": _f(out["tv_group"][n].mean() - out["tv_group"][n - 1].mean()),
+                       "step_tv_mean": _f(out["step_tv"][n - 1].mean()),
+                       "loss": _f(out["loss"][n - 1]), "surrogate": _f(out["surrogate"][n - 1]),
+                       "kl_ref": _f(out["kl_ref"][n - 1]), "kl_prev": _f(out["kl_prev"][n - 1]),
+                       "clip_frac": _f(out["clip_frac"][n - 1])})
+            if n == 1 and sam is not None:
+                d1 = float((pos[1] - sam[0]).mean())
+                h1 = z * math.sqrt(float(sam[1].sum())) / N
+                it.update({"pred_sampled_argmax_mean": _f(sam[0].mean()), "dev_sampled_argmax": d1,
+                           "band_sampled_argmax": h1, "within_sampled_argmax_band": bool(abs(d1) <= h1),
+                           "jensen_bias": _f((sam[0] - pred_grp[1]).mean())})
+            if spec.mode == "sample":
+                ss = out["sample_success"][n - 1].numpy()
+                po = out["p_old"][n - 1].numpy()
+                it.update({"sample_success_mean": _f(ss.mean()),
+                           "sample_success_dev": _f((ss - po).mean()),
+                           "binomial_band": binomial_band(po, cfg.group_size, z),
+                           "degenerate_frac": _f(out["degenerate"][n - 1].mean()),
+                           "sample_success": _lst(ss)})
+        if modified:
+            it["pred_effective_mean"] = _f(pred_eff[n].mean())
+            it["dev_effective"] = _f((pos[n] - pred_eff[n]).mean())
+            max_eff = max(max_eff, abs(it["dev_effective"]))
+        it.update({"pos": _lst(pos[n]), "pred_population": _lst(pred_pop[n]), "pred_group": _lst(pred_grp[n])})
+        if modified:
+            it["pred_effective"] = _lst(pred_eff[n])
+        iters.append(it)
+
+    _, gw_source = group_weights(cfg.group_size, cfg.convention, P.eps)
+    band_text = (f"sample mode: |mean_q(p~_n - p_n^G)| <= z*s/sqrt(N), CLT over N={N} independent prompts, "
+                 f"z={z:.4f} (two-sided, level {spec.level} Bonferroni over {M} iterations); "
+                 f"sample success rate: |mean_q(k/G - p_old)| <= z*sqrt(sum p(1-p)/G)/N (binomial)"
+                 if spec.mode == "sample" else
+                 f"expectation mode (deterministic): max_q |p~_n - p_n^{ref_name}| <= {EXPECTATION_TOL:g}")
+    if sam is not None:
+        band_text += ("; iteration 1 also: exact mean/variance of the PoS of the maximiser of the sampled "
+                      "objective (enumerating all group count vectors), |mean_q(p~_1 - E p_1^s)| <= "
+                      "z*sqrt(sum_q Var_q)/N; E p_1^s - p_1^G is the Jensen bias of sampled GRPO")
+    if spec.mode == "sample" and spec.policy == "transformer":
+        band_text += "; transformer prompts share parameters, so the CLT band is indicative only"
+    return {
+        "command": "simulate",
+        "variant": P.variant_name,
+        "spec": spec.as_dict(),
+        "config": cfg.as_dict(),
+        "policy": {"family": spec.policy, "prompts": N, "outputs": int(policy.num_outputs)},
+        "p_ref": _lst(p_ref),
+        "predictions": {"population": "grpo_symbolic.exact.logit_map.LogitMap with the paper's weights",
+                        "group": f"LogitMap with {gw_source}", "reference": ref_name,
+                        "effective": (f"exact maximiser of the expected objective with clip={spec.clip}, "
+                                      f"kl={spec.kl} ({ref_name} weights), two-class model "
+                                      "(grpo_symbolic.training.theory.effective_pos)") if modified else None},
+        "band": {"text": band_text, "z": z if spec.mode == "sample" else None, "level": spec.level},
+        "iterations": iters,
+        "summary": {"max_abs_mean_dev_population": max_dev["population"],
+                    "max_abs_mean_dev_group": max_dev["group"],
+                    "max_abs_prompt_dev_population": max_prompt_dev["population"],
+                    "max_abs_prompt_dev_group": max_prompt_dev["group"],
+                    "max_abs_mean_dev_effective": max_eff if modified else None,
+                    "all_within_band": bool(all_ok),
+                    "jensen_bias_iter1": iters[1].get("jensen_bias") if M >= 1 else None,
+                    "final_tv_population": iters[-1]["tv_population_mean"],
+                    "final_tv_group": iters[-1]["tv_group_mean"],
+                    "thm10_pos_gap_le_tv": bool(thm10_ok)},
+        "environment": {"torch": torch.__version__, "device": str(device), "dtype": spec.dtype},
+    }
+
+
+def plot_simulation(data: dict, path: str) -> None:
+    """PNG of empirical vs predicted mean PoS (with the band) and the TV diagnostics."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    its = data["iterations"]
+    n = [it["n"] for it in its]
+    emp = np.array([it["pos_mean"] for it in its])
+    pp = np.array([it["pred_population_mean"] for it in its])
+    pg = np.array([it["pred_group_mean"] for it in its])
+    ref = pg if data["predictions"]["reference"] == "group" else pp
+    band = np.array([0.0] + [it["band"] for it in its[1:]])
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    ax = axes[0]
+    P = np.array([it["pos"] for it in its])
+    for j in range(min(P.shape[1], 24)):
+        ax.plot(n, P[:, j], color="0.8", lw=0.6, zorder=1)
+    ax.fill_between(n, ref - band, ref + band, color="tab:orange", alpha=0.25, label="band (reference)")
+    ax.plot(n, pp, "--", color="tab:blue", label="population recurrence")
+    ax.plot(n, pg, "-.", color="tab:orange", label=f"finite-G recurrence (G={data['config']['group_size']})")
+    ax.plot(n, emp, "o-", color="k", ms=3, label="trained (exact PoS, mean)")
+    ax.set_xlabel("iteration n")
+    ax.set_ylabel("PoS (mean over prompts)")
+    ax.set_title(data["variant"], fontsize=9)
+    ax.legend(fontsize=7)
+    ax = axes[1]
+    ax.plot(n, [it["tv_population_mean"] for it in its], "--", label="TV(pi~_n, pi_n) population")
+    ax.plot(n, [it["tv_group_mean"] for it in its], "-.", label="TV(pi~_n, pi_n) finite G")
+    ax.plot(n[1:], [it["step_tv_mean"] for it in its[1:]], "o-", ms=3, label="step TV to exact maximiser")
+    ax.set_xlabel("iteration n")
+    ax.set_ylabel("TV (mean over prompts)")
+    ax.set_title(f"{data['policy']['family']}, mode={data['config']['mode']}", fontsize=9)
+    ax.legend(fontsize=7)
+    from matplotlib.ticker import MaxNLocator
+
+    for a in axes:
+        a.xaxis.set_major_locator(MaxNLocator(integer=True))
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+

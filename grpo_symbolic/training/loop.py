@@ -1,0 +1,301 @@
+r"""Algorithm 1 (App. B, "Iterative GRPO with verifiable rewards"), vectorised over prompts.
+
+One iteration (:func:`grpo_iteration`):
+
+1. ``pi_old <- pi_theta`` (its log-probabilities are computed once, detached);
+2. **sample** mode: draw ``G`` outputs per prompt from ``pi_old``, rewards
+   ``r_i = r(q, o_i)``, advantages :func:`~.core.group_advantages` in the chosen
+   convention; **expectation** mode: every output ``o`` with weight ``pi_old(o)`` and
+   its expected advantage ``Abar(o) = +omega^+(p_old)`` / ``-omega^-(p_old)`` --
+   finite-group weights ``omega^pm_G`` (``statistics="group"``) or population weights
+   (``statistics="population"``).  Since ``E[(1/G) sum_i rho(o_i) A_i] =
+   sum_o pi_old(o) rho(o) Abar(o)`` (the sign of ``A_i`` is fixed by ``r(o_i)``, so
+   this holds with clipping too), expectation mode is the exact mean of the sampled
+   objective;
+3. ``mu`` optimiser steps (Adam, SGD, or L-BFGS with strong-Wolfe line search) on
+   :func:`~.core.grpo_loss` with the mixed penalty
+   ``beta*(alpha*KL(pi||pi_ref) + (1-alpha)*KL(pi||pi_old))`` (exact or k3).
+
+With exact KL and no clipping, the objective of step 3 in expectation mode is
+maximised over *all* policies by (:func:`closed_form_step`)
+
+.. math:: \pi_n \propto \pi_{ref}^{\alpha}\,\pi_{n-1}^{1-\alpha}\,e^{\bar A/\beta},
+
+whose PoS obeys ``logit p_n = alpha logit p_ref + (1-alpha) logit p_{n-1} +
+Omega(p_{n-1})/beta`` when ``pi_{n-1}`` has ``pi_ref``'s conditional laws on S and F
+(true for ``n = 0`` and then by induction).  A converged tabular run therefore follows
+the recurrence; anything else (sampling, clipping, k3, few steps, a parametric
+class) shows up as a deviation.
+
+Diagnostics per iteration (``diagnostics=True``): ``step_tv = TV(pi~_n, Pi(pi~_{n-1}))``,
+the distance from the trained policy to the exact one-step maximiser from the
+*trained* previous policy (with exact KL, no clip, and the expected weights of
+``statistics``), and its PoS ``step_pos``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import torch
+
+from .core import CONVENTIONS, expected_advantages, group_advantages, grpo_loss, omega_pm_group, omega_pm_population
+from .policies import nonparametric_iterate, pos_from_log_probs, tv_distance
+
+OPTIMIZERS = ("adam", "sgd", "lbfgs")
+
+
+@dataclass
+class GRPOConfig:
+    """Hyper-parameters of Algorithm 1 plus the comparison settings (see module docstring).
+
+    ``norm`` only matters for ``statistics="population"`` (and for the predictions);
+    ``eps`` is the convention's smoothing (inside the root for ``paper``, added to the
+    std for ``trl``).  ``reduction=None`` uses the policy's ``prompt_reduction``.
+    """
+
+    beta: float = 1.0
+    alpha: float = 1.0
+    norm: str = "std"
+    eps: float = 1e-5
+    group_size: int = 8
+    convention: str = "paper"
+    mode: str = "sample"
+    statistics: str = "group"
+    clip: float | None = None
+    inner_steps: int = 1
+    optimizer: str = "adam"
+    lr: float = 0.05
+    kl: str = "exact"
+    reduction: str | None = None
+    lbfgs_max_iter: int = 200
+    diagnostics: bool = True
+
+    def validate(self) -> "GRPOConfig":
+        if not self.beta > 0:
+            raise ValueError("beta must be > 0")
+        if not 0 <= self.alpha <= 1:
+            raise ValueError("alpha must lie in [0, 1]")
+        if not self.eps >= 0:
+            raise ValueError("eps must be >= 0")
+        if self.norm not in ("std", "mean"):
+            raise ValueError("norm must be std or mean")
+        if self.convention not in CONVENTIONS:
+            raise ValueError(f"convention must be one of {CONVENTIONS}")
+        if int(self.group_size) < 2:
+            raise ValueError("group size must be >= 2")
+        if self.mode not in ("sample", "expectation"):
+            raise ValueError("mode must be sample or expectation")
+        if self.statistics not in ("group", "population"):
+            raise ValueError("statistics must be group or population")
+        if self.clip is not None and not 0 <= self.clip <= 1:
+            raise ValueError("clip must lie in [0, 1]")
+        if int(self.inner_steps) < 1:
+            raise ValueError("inner steps must be >= 1")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {OPTIMIZERS}")
+        if not self.lr > 0:
+            raise ValueError("lr must be > 0")
+        if self.kl not in ("exact", "k3"):
+            raise ValueError("kl must be exact or k3")
+        return self
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def expected_weights(p: torch.Tensor, cfg: GRPOConfig):
+    """``(omega^+, omega^-)`` at PoS ``p``: finite-group or population (``cfg.statistics``)."""
+    if cfg.statistics == "population":
+        return omega_pm_population(p, cfg.norm, cfg.eps)
+    return omega_pm_group(p, cfg.group_size, cfg.convention, cfg.eps)
+
+
+def closed_form_step(logp_ref: torch.Tensor, logp_old: torch.Tensor, advantages: torch.Tensor,
+                     beta: float, alpha: float = 1.0) -> torch.Tensor:
+    r"""Log-probabilities of the exact maximiser over all policies of
+    ``sum_o pi(o) A(o) - beta*(alpha KL(pi||pi_ref) + (1-alpha) KL(pi||pi_old))``:
+    ``pi ∝ pi_ref^alpha pi_old^(1-alpha) exp(A/beta)`` (Lemma 2 + Gibbs variational principle)."""
+    return torch.log_softmax(alpha * logp_ref + (1 - alpha) * logp_old + advantages / beta, dim=-1)
+
+
+def make_optimizer(policy, cfg: GRPOConfig):
+    """Adam / SGD (``lr``) or L-BFGS (``lr``, ``lbfgs_max_iter``, strong-Wolfe line search)."""
+    params = [p for p in policy.parameters() if p.requires_grad]
+    if cfg.optimizer == "adam":
+        return torch.optim.Adam(params, lr=cfg.lr)
+    if cfg.optimizer == "sgd":
+        return torch.optim.SGD(params, lr=cfg.lr)
+    return torch.optim.LBFGS(params, lr=cfg.lr, max_iter=cfg.lbfgs_max_iter, history_size=50,
+                             tolerance_grad=1e-13, tolerance_change=1e-16, line_search_fn="strong_wolfe")
+
+
+def grpo_iteration(policy, cfg: GRPOConfig, optimizer=None, generator: torch.Generator | None = None) -> dict:
+    """One iteration of Algorithm 1 on ``policy`` (in place); returns a record of
+    ``(N,)`` tensors: ``p_old``, ``pos`` (exact PoS after the iteration),
+    ``sample_success`` (``k/G``, sample mode), ``degenerate`` (all-equal groups, sample
+    mode), ``step_tv``/``step_pos`` (diagnostics), and scalars ``loss``, ``surrogate``,
+    ``kl_ref``, ``kl_prev``, ``clip_frac`` from the last optimiser step."""
+    if optimizer is None:
+        optimizer = make_optimizer(policy, cfg)
+    reduction = cfg.reduction or getattr(policy, "prompt_reduction", "mean")
+    need_all = cfg.kl == "exact" or cfg.mode == "expectation"
+    success = policy.success
+    with torch.no_grad():
+        logp_all_old = policy.log_probs_all().detach()
+        ref_all = policy.ref_log_probs_all()
+        p_old = pos_from_log_probs(logp_all_old, success)
+    rec: dict = {"p_old": p_old}
+    if cfg.mode == "sample":
+        idx = policy.sample(int(cfg.group_size), generator, logp_all=logp_all_old)
+        rewards = success.gather(-1, idx).to(logp_all_old.dtype)
+        adv = group_advantages(rewards, cfg.convention, cfg.eps)
+        logp_old_s = logp_all_old.gather(-1, idx)
+        logp_ref_s = ref_all.gather(-1, idx)
+        weights = None
+        rec["sample_success"] = rewards.mean(-1)
+        rec["degenerate"] = (rewards == rewards[:, :1]).all(-1).to(rewards.dtype)
+    else:
+        idx = None
+        adv = expected_advantages(success, *expected_weights(p_old, cfg))
+        logp_old_s, logp_ref_s = logp_all_old, ref_all
+        weights = torch.exp(logp_all_old)
+
+    anchor = None
+    if cfg.kl == "exact" and 0 < cfg.alpha < 1:
+        anchor = cfg.alpha * ref_all + (1 - cfg.alpha) * logp_all_old  # fixed during the inner steps
+    last: dict = {}
+
+    def closure():
+        optimizer.zero_grad(set_to_none=True)
+        logp_all = policy.log_probs_all() if need_all else None
+        if idx is None:
+            logp_s = logp_all
+        elif logp_all is not None:
+            logp_s = logp_all.gather(-1, idx)
+        else:
+            logp_s = policy.log_probs_at(idx)
+        loss, st = grpo_loss(logp_s, logp_old_s, adv, beta=cfg.beta, alpha=cfg.alpha, clip=cfg.clip,
+                             kl=cfg.kl, logp_ref=logp_ref_s, logp_all=logp_all, logp_all_ref=ref_all,
+                             logp_all_old=logp_all_old, sample_weights=weights, reduction=reduction,
+                             kl_anchor=anchor)
+        loss.backward()
+        last["loss"], last["stats"] = loss.detach(), st
+        return loss
+
+    for _ in range(int(cfg.inner_steps)):
+        optimizer.step(closure)
+
+    with torch.no_grad():
+        logp_new = policy.log_probs_all()
+        rec["pos"] = pos_from_log_probs(logp_new, success)
+        if cfg.diagnostics:
+            target = closed_form_step(ref_all, logp_all_old,
+                                      expected_advantages(success, *expected_weights(p_old, cfg)),
+                                      cfg.beta, cfg.alpha)
+            rec["step_tv"] = tv_distance(logp_new, target)
+            rec["step_pos"] = pos_from_log_probs(target, success)
+    rec["loss"] = last["loss"]
+    rec.update(last["stats"])
+    return rec
+
+
+def train(policy, cfg: GRPOConfig, iterations: int, *, generator: torch.Generator | None = None,
+          targets: dict | None = None, callback=None) -> dict:
+    """Run ``iterations`` iterations of :func:`grpo_iteration`; returns CPU float64 arrays.
+
+    * ``pos``: ``(M+1, N)`` exact PoS, row 0 = the initial policy (``pi_ref``);
+    * ``p_old``, ``sample_success``, ``degenerate``, ``step_tv``, ``step_pos``: ``(M, N)``;
+    * ``loss``, ``surrogate``, ``kl_ref``, ``kl_prev``, ``clip_frac``: ``(M,)``;
+    * for each ``name -> (M+1, N)`` predicted PoS trajectory in ``targets``:
+      ``tv_<name>`` ``(M+1, N)`` = ``TV(pi~_n, pi_n)`` with ``pi_n`` the non-parametric
+      iterate of :func:`~.policies.nonparametric_iterate` having that PoS.
+
+    Adam/SGD keep one optimiser for the whole run (as real trainers do); L-BFGS gets a
+    fresh one per iteration (its curvature history belongs to one objective).
+    ``callback(n, record)`` is called after each iteration.
+    """
+    cfg.validate()
+    optimizer = None if cfg.optimizer == "lbfgs" else make_optimizer(policy, cfg)
+    success = policy.success
+    ref_all = policy.ref_log_probs_all()
+    with torch.no_grad():
+        logp0 = policy.log_probs_all()
+        p_ref = pos_from_log_probs(ref_all, success)
+    out: dict = {"pos": [pos_from_log_probs(logp0, success).detach()]}
+    tgt = {k: torch.as_tensor(v, dtype=ref_all.dtype, device=ref_all.device) for k, v in (targets or {}).items()}
+    for name, traj in tgt.items():
+        out[f"tv_{name}"] = [tv_distance(logp0, nonparametric_iterate(ref_all, success, p_ref, traj[0]))]
+    for n in range(1, iterations + 1):
+        rec = grpo_iteration(policy, cfg, optimizer, generator)
+        out["pos"].append(rec.pop("pos"))
+        if tgt:
+            with torch.no_grad():
+                logp = policy.log_probs_all()
+                for name, traj in tgt.items():
+                    out[f"tv_{name}"].append(tv_distance(logp, nonparametric_iterate(ref_all, success, p_ref, traj[n])))
+        for k, v in rec.items():
+            out.setdefault(k, []).append(v.detach() if torch.is_tensor(v) else torch.tensor(v))
+        if callback is not None:
+            callback(n, rec)
+    return {k: torch.stack(v).to("cpu", torch.float64) for k, v in out.items()}
+
+
+def compositions(G: int, K: int, limit: int = 500_000) -> torch.Tensor:
+    """All count vectors ``n`` in ``N^K`` with ``sum n = G`` (stars and bars), ``(C, K)`` int64."""
+    import itertools
+    import math
+
+    C = math.comb(G + K - 1, K - 1)
+    if C > limit:
+        raise ValueError(f"{C} compositions of G={G} into K={K} parts (limit {limit})")
+    rows = []
+    for bars in itertools.combinations(range(G + K - 1), K - 1):
+        prev, row = -1, []
+        for b in bars:
+            row.append(b - prev - 1)
+            prev = b
+        row.append(G + K - 1 - prev - 1)
+        rows.append(row)
+    return torch.tensor(rows, dtype=torch.int64)
+
+
+def sampled_argmax_pos_moments(logp_old: torch.Tensor, logp_ref: torch.Tensor, success: torch.Tensor, *,
+                               G: int, convention: str, eps: float, beta: float, alpha: float = 1.0):
+    r"""Exact mean and variance, over the sampled group, of the PoS of the maximiser of the
+    *sampled* objective (exact KL, no clipping) -- what one fully converged sample-mode
+    iteration returns.
+
+    Given counts ``n_o`` of each output among the ``G`` samples (``n ~ Mult(G, pi_old)``),
+    the sampled surrogate is ``sum_o pi(o) Ahat(o)`` with
+    ``Ahat(o) = n_o a(r(o), k) / (G pi_old(o))`` (``k`` = successes in the group), so the
+    maximiser is ``pi ∝ pi_ref^alpha pi_old^(1-alpha) exp(Ahat/beta)``.  Enumerates all
+    ``C(G+K-1, K-1)`` count vectors; returns ``(mean, var)`` per prompt.  Since PoS is a
+    convex-then-concave function of ``Ahat``, ``mean`` differs from the finite-group
+    recurrence (which uses ``E Ahat = Abar``): the *Jensen bias* of sampled GRPO.
+    """
+    import math
+
+    N, K = logp_old.shape
+    comp = compositions(G, K).to(logp_old.device)                      # (C, K)
+    nf = comp.to(logp_old.dtype)
+    logcoef = math.lgamma(G + 1) - torch.lgamma(nf + 1).sum(-1)         # (C,)
+    R = (torch.arange(G, device=nf.device)[None, :] < torch.arange(G + 1, device=nf.device)[:, None]).to(nf.dtype)
+    A = group_advantages(R, convention, eps)                            # row k: k successes first
+    a_succ, a_fail = A[:, 0], A[:, G - 1]                               # valid for k >= 1 / k <= G-1
+    per = max(1, 4_000_000 // (comp.shape[0] * K))                      # prompts per chunk (memory)
+    means, vars_ = [], []
+    for s in range(0, N, per):
+        lo, lr, sc = logp_old[s:s + per], logp_ref[s:s + per], success[s:s + per]
+        logprob = logcoef[None, :] + (nf[None] * lo[:, None, :]).sum(-1)  # (n, C)
+        ki = (nf[None] * sc[:, None, :].to(nf.dtype)).sum(-1).long()      # successes in the group
+        adv = torch.where(sc[:, None, :], a_succ[ki][..., None], a_fail[ki][..., None])  # (n, C, K)
+        ahat = nf[None] * adv / (G * torch.exp(lo)[:, None, :])
+        logits = alpha * lr[:, None, :] + (1 - alpha) * lo[:, None, :] + ahat / beta
+        pos = pos_from_log_probs(torch.log_softmax(logits, -1), sc[:, None, :].expand_as(logits))
+        w = torch.exp(logprob)
+        m = (w * pos).sum(-1)
+        means.append(m)
+        vars_.append((w * pos * pos).sum(-1) - m ** 2)
+    mean, var = torch.cat(means), torch.cat(vars_)
+    return mean, var.clamp_min(0)

@@ -1,0 +1,273 @@
+r"""What the theory predicts for a training run, and the statistical bands.
+
+Predictions (per prompt ``q``, from ``p_0(q) = p_ref(q)``, the exact PoS of ``pi_ref``):
+
+* **population**: ``L_n = alpha L_ref + (1-alpha) L_{n-1} + Omega(p_{n-1})/beta`` with the
+  package's :class:`~grpo_symbolic.exact.logit_map.LogitMap` and the paper's weights
+  (``Omega = (p(1-p)+eps)^(-1/2)`` for norm ``std``, ``1`` for ``mean``);
+* **group**: the same map with the finite-group weights ``Omega_G`` of the chosen
+  convention -- :class:`grpo_symbolic.exact.group_weights.GroupWeights` when that module
+  exists, otherwise the independent mpmath fallback :class:`LocalGroupWeights` below
+  (``group_weights_source()`` says which).
+
+Both are iterated in mpmath at 30 significant digits and rounded to float64.
+
+Bands.  In sample mode the per-prompt parameters of the tabular family are disjoint
+and each prompt draws its own group, so the per-prompt deviations
+``D(q) = p~_n(q) - p_n(q)`` are independent across prompts.  Under the null hypothesis
+"real training is unbiased for the recurrence", ``E D(q) = 0`` and by the CLT
+
+.. math::  |\bar D| \le z\, s_D/\sqrt N,
+
+with ``s_D`` the sample standard deviation of ``D`` over prompts and
+``z = Phi^{-1}(1 - level/(2M))`` (two-sided, Bonferroni over the ``M`` iterations,
+family-wise ``level``, default 1%).  The same ``z`` gives the binomial band of the
+group success rate: ``E[k/G] = p_old(q)`` exactly and
+``|mean_q(k/G - p_old)| <= z sqrt(sum_q p_old(1-p_old)/G)/N``.  For the transformer the
+prompts share parameters, so the CLT band is indicative only.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from statistics import NormalDist
+
+import mpmath as mp
+import numpy as np
+
+from ..exact.logit_map import LogitMap
+from ..exact.weights import Weights
+from ..params import Params
+
+
+# ------------------------------------------------------------------ group weights
+def _adv_mp(k: int, G: int, r: int, convention: str, eps):
+    """Advantage (mpmath) of a sample with reward ``r`` in a group with ``k`` successes."""
+    if k == 0 or k == G:
+        return mp.mpf(0)
+    ph = mp.mpf(k) / G
+    c = r - ph
+    if convention == "mean":
+        return c
+    if convention == "paper":
+        return c / mp.sqrt(ph * (1 - ph) + eps)
+    return c / (mp.sqrt(mp.mpf(G) / (G - 1) * ph * (1 - ph)) + eps)  # trl
+
+
+class LocalGroupWeights(Weights):
+    """Finite-group weights in mpmath (fallback for ``exact.group_weights``).
+
+    ``omega^+_G(p) = sum_j C(G-1,j) p^j (1-p)^(G-1-j) a(k=j+1, r=1)`` and
+    ``omega^-_G(p) = -sum_j C(G-1,j) p^j (1-p)^(G-1-j) a(k=j, r=0)`` with the closed-form
+    advantages of each convention (independent of the torch code).  Only the mpmath
+    part of the :class:`Weights` interface is provided.
+    """
+
+    def __init__(self, G: int, convention: str, eps):
+        self.G, self.convention, self.eps = int(G), convention, Fraction(eps)
+        self.name = f"group(G={G}, {convention}, eps={self.eps}) [training fallback]"
+
+    def omega_pm_mp(self, L):
+        G = self.G
+        p = 1 / (1 + mp.exp(-L))
+        q = 1 / (1 + mp.exp(L))
+        eps = mp.mpf(self.eps.numerator) / self.eps.denominator
+        wp = wm = mp.mpf(0)
+        for j in range(G):
+            b = mp.binomial(G - 1, j) * p ** j * q ** (G - 1 - j)
+            wp += b * _adv_mp(j + 1, G, 1, self.convention, eps)
+            wm -= b * _adv_mp(j, G, 0, self.convention, eps)
+        return wp, wm
+
+    def omega_mp(self, L):
+        a, b = self.omega_pm_mp(L)
+        return a + b
+
+    def domega_mp(self, L):
+        return mp.diff(self.omega_mp, L)
+
+    def _unsupported(self, *a, **k):
+        raise NotImplementedError("LocalGroupWeights only provides the mpmath interface")
+
+    omega_arb = domega_arb = omega_np = domega_np = _unsupported
+    inf_arb = sup_arb = limit = _unsupported
+
+
+def group_weights(G: int, convention: str, eps):
+    """``(weights, source)``: the package's ``GroupWeights`` if present, else the fallback."""
+    try:
+        from ..exact.group_weights import GroupWeights
+    except ImportError:
+        return LocalGroupWeights(G, convention, eps), "grpo_symbolic.training.theory.LocalGroupWeights (fallback)"
+    return GroupWeights(G, convention, Fraction(eps)), "grpo_symbolic.exact.group_weights.GroupWeights"
+
+
+def group_weights_source(G: int = 2, convention: str = "paper", eps=0) -> str:
+    return group_weights(G, convention, eps)[1]
+
+
+# ------------------------------------------------------------------- predictions
+def predict_pos(params: Params, p_ref, iterations: int, *, statistics: str = "population",
+                dps: int = 30) -> np.ndarray:
+    """Predicted PoS trajectories ``(iterations+1, N)`` for per-prompt ``p_ref`` (floats).
+
+    ``params`` fixes norm, beta, alpha, eps (and ``group_size``/``convention`` for
+    ``statistics="group"``); its ``p_ref`` is replaced per prompt by the exact binary
+    value of each float.  Identical ``p_ref`` values are computed once.
+    """
+    p_ref = np.asarray(p_ref, dtype=float).reshape(-1)
+    base = Params.parse(norm=params.norm, beta=params.beta, alpha=params.alpha, eps=params.eps, p_ref="1/2")
+    if statistics == "group":
+        if not params.group_size:
+            raise ValueError("statistics='group' needs params.group_size")
+        w, _ = group_weights(params.group_size, params.convention, params.eps)
+    elif statistics == "population":
+        w = None
+    else:
+        raise ValueError("statistics must be population or group")
+    out = np.empty((iterations + 1, p_ref.size))
+    cache: dict[float, list[float]] = {}
+    with mp.workdps(dps):
+        for i, pr in enumerate(p_ref):
+            if pr not in cache:
+                lm = LogitMap(base.with_(p_ref=Fraction(float(pr))), weights=w)
+                L = lm.L_ref_mp()
+                traj = [float(pr)]
+                for _ in range(iterations):
+                    L = lm.g_mp(L)
+                    traj.append(float(1 / (1 + mp.exp(-L))))
+                cache[pr] = traj
+            out[:, i] = cache[pr]
+    return out
+
+
+# ------------------------------------------------------------------------- bands
+def bonferroni_z(iterations: int, level: float = 0.01) -> float:
+    """Two-sided normal quantile with Bonferroni correction over ``iterations`` tests."""
+    return NormalDist().inv_cdf(1 - level / (2 * max(1, iterations)))
+
+
+def clt_band(dev, z: float) -> tuple[float, float]:
+    """``(mean deviation, half-width z*s/sqrt(N))`` over prompts (``s``: sample std, ddof=1)."""
+    dev = np.asarray(dev, dtype=float).reshape(-1)
+    n = dev.size
+    s = float(dev.std(ddof=1)) if n > 1 else math.inf
+    return float(dev.mean()), z * s / math.sqrt(n)
+
+
+def binomial_band(p_old, G: int, z: float) -> float:
+    """Half-width of the band for ``mean_q(k_q/G) - mean_q p_old(q)``: ``z sqrt(sum p(1-p)/G)/N``."""
+    p = np.asarray(p_old, dtype=float).reshape(-1)
+    return z * math.sqrt(float((p * (1 - p)).sum()) / G) / p.size
+
+
+# ------------------------------------------------- effective recurrence (clip, k3)
+def _bern_kl(a, b):
+    """Bernoulli ``KL(a||b)`` (vectorised in ``a``)."""
+    a = np.asarray(a, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t1 = np.where(a > 0, a * (np.log(a) - math.log(b)), 0.0)
+        t2 = np.where(a < 1, (1 - a) * (np.log1p(-a) - math.log1p(-b)), 0.0)
+    return t1 + t2
+
+
+def _k3_of_ratio(x):
+    """``k3`` as a function of ``x = nu(o)/pi(o)``: ``x - log x - 1``."""
+    return x - np.log(x) - 1
+
+
+def _f_clip(rho, adv, clip):
+    if clip is None:
+        return rho * adv
+    return np.minimum(rho * adv, np.clip(rho, 1 - clip, 1 + clip) * adv)
+
+
+def reduced_objective(p_new, *, p_old: float, p_ref: float, w_plus: float, w_minus: float,
+                      beta: float, alpha: float, clip: float | None, kl: str):
+    r"""Expected GRPO objective as a function of the new PoS ``p_new`` in the two-class model.
+
+    When ``pi_old`` has ``pi_ref``'s conditional laws on S and F, every term of the
+    expected objective depends on an output only through its class and its ratio
+    ``rho = pi/pi_old``; the objective is concave in ``rho`` for each output (for k3 on
+    the relevant range), so the maximiser keeps the conditional laws and is fixed by
+    ``p_new`` (``rho_S = p_new/p_old``, ``rho_F = (1-p_new)/(1-p_old)``):
+
+    * surrogate ``p_old f(rho_S, +w_plus) + (1-p_old) f(rho_F, -w_minus)`` (clipped or not);
+    * exact KL: ``KL(pi||pi_ref) = kl_B(p_new||p_ref)``, ``KL(pi||pi_old) = kl_B(p_new||p_old)``;
+    * k3 under ``pi_old`` (what sampling ``o ~ pi_old`` estimates):
+      ``sum_c P_old(c) k3(pi_ref/pi)`` with ``pi_ref/pi = 1/(rho_c y_c)``, ``y_S = p_old/p_ref``,
+      ``y_F = (1-p_old)/(1-p_ref)``, and ``sum_c P_old(c) k3(1/rho_c)`` for ``pi_old``.
+    """
+    p_new = np.asarray(p_new, dtype=float)
+    rS, rF = p_new / p_old, (1 - p_new) / (1 - p_old)
+    surr = p_old * _f_clip(rS, w_plus, clip) + (1 - p_old) * _f_clip(rF, -w_minus, clip)
+    if kl == "exact":
+        kref, kprev = _bern_kl(p_new, p_ref), _bern_kl(p_new, p_old)
+    else:
+        yS, yF = p_old / p_ref, (1 - p_old) / (1 - p_ref)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            kref = p_old * _k3_of_ratio(1 / (rS * yS)) + (1 - p_old) * _k3_of_ratio(1 / (rF * yF))
+            kprev = p_old * _k3_of_ratio(1 / rS) + (1 - p_old) * _k3_of_ratio(1 / rF)
+    pen = (alpha * kref if alpha > 0 else 0.0) + ((1 - alpha) * kprev if alpha < 1 else 0.0)
+    return surr - beta * pen
+
+
+def reduced_step(*, p_old: float, p_ref: float, w_plus: float, w_minus: float, beta: float,
+                 alpha: float, clip: float | None, kl: str) -> float:
+    """The PoS maximising :func:`reduced_objective`: a grid in ``logit(p_new)`` (4001 points
+    over ``logit p_old +- 40``) followed by golden-section refinement (bracket ``1e-13`` in logit;
+    the maximiser of a float64 objective is resolved to about ``1e-8``)."""
+    kw = dict(p_old=p_old, p_ref=p_ref, w_plus=w_plus, w_minus=w_minus, beta=beta, alpha=alpha,
+              clip=clip, kl=kl)
+    L0 = math.log(p_old) - math.log1p(-p_old)
+    sig = lambda u: 1 / (1 + np.exp(-u))  # noqa: E731
+    grid = L0 + np.linspace(-40, 40, 4001)
+    J = reduced_objective(sig(grid), **kw)
+    J = np.where(np.isfinite(J), J, -np.inf)
+    i = int(np.argmax(J))
+    a, b = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
+    gr = (math.sqrt(5) - 1) / 2
+    c, d = b - gr * (b - a), a + gr * (b - a)
+    fc, fd = float(reduced_objective(sig(c), **kw)), float(reduced_objective(sig(d), **kw))
+    while b - a > 1e-13:
+        if fc >= fd:
+            b, d, fd = d, c, fc
+            c = b - gr * (b - a)
+            fc = float(reduced_objective(sig(c), **kw))
+        else:
+            a, c, fc = c, d, fd
+            d = a + gr * (b - a)
+            fd = float(reduced_objective(sig(d), **kw))
+    return float(sig((a + b) / 2))
+
+
+def effective_pos(params: Params, p_ref, iterations: int, *, statistics: str = "group",
+                  clip: float | None = None, kl: str = "exact") -> np.ndarray:
+    """PoS trajectories ``(iterations+1, N)`` of the exact maximiser of the *expected*
+    objective actually optimised -- with clipping and/or the k3 estimator -- through
+    :func:`reduced_step`; with ``clip=None, kl="exact"`` this is the recurrence again."""
+    p_ref = np.asarray(p_ref, dtype=float).reshape(-1)
+    if statistics == "group":
+        w, _ = group_weights(params.group_size, params.convention, params.eps)
+    else:
+        from ..exact.weights import MeanWeights, StdWeights
+
+        w = MeanWeights() if params.norm == "mean" else StdWeights(params.eps)
+    beta, alpha = float(params.beta), float(params.alpha)
+    out = np.empty((iterations + 1, p_ref.size))
+    cache: dict[float, list[float]] = {}
+    with mp.workdps(30):
+        for i, pr in enumerate(p_ref):
+            if pr not in cache:
+                traj = [float(pr)]
+                p = float(pr)
+                for _ in range(iterations):
+                    L = mp.log(p) - mp.log1p(-p)
+                    wp, wm = (float(x) for x in w.omega_pm_mp(L))
+                    p = reduced_step(p_old=p, p_ref=float(pr), w_plus=wp, w_minus=wm, beta=beta,
+                                     alpha=alpha, clip=clip, kl=kl)
+                    traj.append(p)
+                cache[pr] = traj
+            out[:, i] = cache[pr]
+    return out
