@@ -54,6 +54,16 @@ def _record(kind, args, result):
 
 
 # ----------------------------------------------------------------- helpers
+def _require_domains(exprs, variables, name):
+    """Every free symbol must have a declared domain: a check that samples nothing
+    for some symbol would silently check nothing."""
+    have = {v.sym for v in variables}
+    for e in exprs:
+        missing = sp.sympify(e).free_symbols - have
+        if missing:
+            raise ValueError(f"{name}: no domain declared for {sorted(map(str, missing))}")
+
+
 def _dedupe(variables):
     seen, out = set(), []
     for v in variables:
@@ -61,6 +71,11 @@ def _dedupe(variables):
             seen.add(v.sym)
             out.append(v)
     return out
+
+
+def exact_point(point: dict) -> dict:
+    """The point as exact 'num/den' strings (what re-checks use)."""
+    return {str(k): f"{Fraction(v).numerator}/{Fraction(v).denominator}" for k, v in point.items()}
 
 
 def fmt_point(point: dict) -> dict:
@@ -80,11 +95,18 @@ def _seed(*parts) -> int:
     return int(hashlib.sha256(repr(parts).encode()).hexdigest()[:12], 16)
 
 
+BIG = 400  # expressions with more operations than this are summarised in the evidence
+
+
 def _tex(e) -> str:
-    try:
-        return sp.latex(e)
-    except Exception:  # pragma: no cover
-        return str(e)
+    if sp.count_ops(e) > BIG:
+        return r"\text{(large expression: %d operations)}" % sp.count_ops(e)
+    return sp.latex(e)
+
+
+def _str(e) -> str:
+    n = sp.count_ops(e)
+    return str(e) if n <= BIG else f"<expression with {n} operations>"
 
 
 def ball_str(b: arb, digits: int = 20) -> str:
@@ -113,7 +135,7 @@ def _reduce(residual, strategies):
         except Exception as exc:  # a strategy that fails is skipped, never trusted
             steps.append({"method": name, "error": type(exc).__name__})
             continue
-        steps.append({"method": name, "result": str(nxt)})
+        steps.append({"method": name, "result": _str(nxt)})
         cur = nxt
         if cur == 0:
             return True, steps
@@ -130,13 +152,14 @@ def identity(lhs, rhs, variables: list[Var], *, name: str = "identity", strategi
     variables = _dedupe(variables)
     if given:
         lhs, rhs = lhs.subs(given), rhs.subs(given)
+    _require_domains([lhs, rhs], variables, name)
     residual = lhs - rhs
     cex, checked, worst = _numeric_identity(lhs, rhs, variables, samples, name)
     if cex is None:
         proved, steps = _reduce(residual, strategies)
     else:  # an Arb-certified counterexample: no proof attempt needed
         proved, steps = False, [{"method": "skipped: counterexample found first"}]
-    ev = {"kind": "identity", "lhs": str(lhs), "rhs": str(rhs), "lhs_latex": _tex(lhs), "rhs_latex": _tex(rhs),
+    ev = {"kind": "identity", "lhs": _str(lhs), "rhs": _str(rhs), "lhs_latex": _tex(lhs), "rhs_latex": _tex(rhs),
           "domain": [v.describe() for v in variables], "symbolic_steps": steps,
           "numeric_check": {"points": checked, "max_relative_residual": worst}}
     if given:
@@ -151,14 +174,17 @@ def identity(lhs, rhs, variables: list[Var], *, name: str = "identity", strategi
         res = Result(REFUTED, f"fails at {cex['point']}: lhs - rhs = {cex['residual_ball']}", ev)
     else:
         res = Result(UNDECIDED, f"no symbolic proof; {checked} numeric points agree", ev)
-    _record("identity", dict(lhs=lhs, rhs=rhs, variables=variables, name=name, strategies=strategies), res)
+    res.spec = Spec("identity", dict(lhs=lhs, rhs=rhs, variables=variables, name=name, strategies=strategies))
+    _record("identity", res.spec.args, res)
     return res
 
 
 def _numeric_identity(lhs, rhs, variables, samples, name):
     syms = [v.sym for v in variables]
     f_l, f_r = mp_func(lhs, syms), mp_func(rhs, syms)
-    rng = random.Random(_seed("id", name, str(lhs), str(rhs)))
+    if sp.count_ops(lhs) + sp.count_ops(rhs) > 4 * BIG:
+        samples = min(samples, 16)
+    rng = random.Random(_seed("id", name, sp.srepr(lhs)[:2000], sp.srepr(rhs)[:2000]))
     checked, worst = 0, 0.0
     for _ in range(samples):
         point = {v.sym: v.sample(rng) for v in variables}
@@ -168,6 +194,7 @@ def _numeric_identity(lhs, rhs, variables, samples, name):
                 a, b = f_l(*args), f_r(*args)
                 if not (mp.isfinite(a) and mp.isfinite(b)) or mp.im(a) or mp.im(b):
                     continue
+                a, b = mp.re(a), mp.re(b)
                 scale = max(abs(a), abs(b), mp.mpf(1))
                 rel = abs(a - b) / scale
         except (ZeroDivisionError, ValueError, TypeError, OverflowError):
@@ -193,7 +220,7 @@ def _confirm_difference(lhs, rhs, point, variables=None):
         except (NotEvaluable, ZeroDivisionError, ValueError):
             return None
         if d > 0 or d < 0:
-            return {"point": fmt_point(point), "lhs": ball_str(L), "rhs": ball_str(R),
+            return {"point": fmt_point(point), "point_exact": exact_point(point), "lhs": ball_str(L), "rhs": ball_str(R),
                     "residual_ball": ball_str(d, 10), "certified_by": f"Arb at {bits} bits: the ball excludes 0"}
     return None
 
@@ -213,7 +240,8 @@ def inequality(expr, rel: str, variables: list[Var], *, name: str = "inequality"
     box covered), or refuted at a point where Arb excludes the relation."""
     expr = sp.sympify(expr)
     variables = _dedupe(variables)
-    ev = {"kind": "inequality", "expr": str(expr), "expr_latex": _tex(expr), "relation": f"{rel} 0",
+    _require_domains([expr], variables, name)
+    ev = {"kind": "inequality", "expr": _str(expr), "expr_latex": _tex(expr), "relation": f"{rel} 0",
           "domain": [v.describe() for v in variables]}
     cex = _search_violation(expr, rel, variables, samples, name)
     if symbolic is None and cex is None:
@@ -225,12 +253,14 @@ def inequality(expr, rel: str, variables: list[Var], *, name: str = "inequality"
             raise InconsistentCheck(f"{name}: symbolic proof but counterexample {cex}")
         if ok:
             res = Result(PROVED, "SymPy argument on the whole domain; numeric search found no violation", ev)
-            _record("inequality", dict(expr=expr, rel=rel, variables=variables, name=name), res)
+            res.spec = Spec("inequality", dict(expr=expr, rel=rel, variables=variables, name=name))
+            _record("inequality", res.spec.args, res)
             return res
     if cex is not None:
         ev["counterexample"] = cex
         res = Result(REFUTED, f"violated at {cex['point']}: value {cex['value']}", ev)
-        _record("inequality", dict(expr=expr, rel=rel, variables=variables, name=name), res)
+        res.spec = Spec("inequality", dict(expr=expr, rel=rel, variables=variables, name=name))
+        _record("inequality", res.spec.args, res)
         return res
     covered, total, boxes, cex = _branch_and_bound(expr, rel, variables, max_boxes, bits)
     ev["interval"] = {"boxes": boxes, "covered_fraction": float(covered / total) if total else 0.0,
@@ -245,7 +275,8 @@ def inequality(expr, rel: str, variables: list[Var], *, name: str = "inequality"
                                 f"({boxes} boxes)", ev)
     else:
         res = Result(UNDECIDED, f"interval budget exhausted: {float(100 * covered / total):.4g}% of the box certified", ev)
-    _record("inequality", dict(expr=expr, rel=rel, variables=variables, name=name), res)
+    res.spec = Spec("inequality", dict(expr=expr, rel=rel, variables=variables, name=name))
+    _record("inequality", res.spec.args, res)
     return res
 
 
@@ -307,6 +338,7 @@ def _search_violation(expr, rel, variables, samples, name):
                 val = f(*[mp.mpf(Fraction(x).numerator) / Fraction(x).denominator for x in point.values()])
             if mp.im(val) or not mp.isfinite(val):
                 continue
+            val = mp.re(val)
         except (ZeroDivisionError, ValueError, TypeError, OverflowError):
             continue
         if not {"<": val < 0, "<=": val <= 0, ">": val > 0, ">=": val >= 0}[rel]:
@@ -330,7 +362,7 @@ def _confirm_violation(expr, rel, point, variables=None):
         except (NotEvaluable, ZeroDivisionError, ValueError):
             return None
         if _NEG[rel](b):
-            return {"point": fmt_point(point), "value": ball_str(b),
+            return {"point": fmt_point(point), "point_exact": exact_point(point), "value": ball_str(b),
                     "certified_by": f"Arb at {bits} bits: the value's ball violates '{rel} 0'"}
     return None
 

@@ -6,6 +6,7 @@ Claim modules in :mod:`grpo_symbolic.audit.claims` decorate a function with
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 import time
@@ -21,13 +22,18 @@ CLAIMS: dict[str, Callable[[], Result]] = {}
 
 
 def claim(cid: str):
-    """Register the checker of statement ``cid``."""
+    """Register the checker of statement ``cid``.
+
+    The checker is memoised: claims that reuse another claim's result (e.g. a
+    Table 1 row restating a theorem) share one computation.  Results are never
+    mutated after they are returned (see :func:`~.verdict.fresh`)."""
 
     def deco(fn):
         if cid in CLAIMS:
             raise ValueError(f"claim {cid!r} registered twice")
-        CLAIMS[cid] = fn
-        return fn
+        cached = functools.lru_cache(maxsize=None)(fn)
+        CLAIMS[cid] = cached
+        return cached
 
     return deco
 

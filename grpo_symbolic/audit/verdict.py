@@ -43,6 +43,9 @@ class Result:
     parts: list = field(default_factory=list)  # [Part]
     repaired: "Repaired | None" = None
     erratum: str | None = None  # for refuted statements: "typo" or "substantive"
+    #: what was checked, in machine form (SymPy expressions, domains, engine parameters);
+    #: used by independent re-checks and mutation tests, never written to JSON
+    spec: object = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:
@@ -82,6 +85,14 @@ class Repaired:
         return {"statement": self.statement, **self.result.to_json()}
 
 
+def fresh(r: Result, **changes) -> Result:
+    """A shallow copy of ``r`` with some fields changed (cached results are shared:
+    annotate a copy, never the original)."""
+    from dataclasses import replace
+
+    return replace(r, **changes)
+
+
 def combine(parts: list[Part], summary: str | None = None, **kw) -> Result:
     """A claim made of parts: the worst checkable verdict wins (see module doc)."""
     checkable = [p for p in parts if p.result.verdict != NOT_CHECKABLE]
@@ -94,8 +105,12 @@ def combine(parts: list[Part], summary: str | None = None, **kw) -> Result:
         if ranks == {3, 4} or ranks == {3}:
             verdict = CERTIFIED if any(p.result.verdict == CERTIFIED for p in checkable) else REPRODUCED
     if summary is None:
-        bad = [p for p in parts if p.result.verdict == verdict]
-        summary = "; ".join(f"{p.name}: {p.result.summary}" for p in bad[:2])
+        if verdict in (PROVED, CERTIFIED, REPRODUCED):  # say what was established
+            how = sorted({p.result.verdict for p in checkable})
+            summary = "; ".join(p.statement for p in checkable) + f" [{', '.join(how)}]"
+        else:
+            bad = [p for p in parts if p.result.verdict == verdict]
+            summary = "; ".join(f"{p.name}: {p.result.summary}" for p in bad[:2])
     erratum = None
     if verdict == REFUTED:
         kinds = {p.result.erratum for p in parts if p.result.verdict == REFUTED}

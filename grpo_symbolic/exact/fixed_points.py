@@ -320,7 +320,8 @@ def _ball(x, rad) -> arb:
 
 def mpf_to_fraction(x) -> Fraction:
     """Exact value of an mpmath mpf as a Fraction."""
-    sign, man, exp, _ = mp.mpf(x)._mpf_
+    # use the number's own representation: mp.mpf(x) would round to the current precision
+    sign, man, exp, _ = (x if isinstance(x, mp.mpf) else mp.mpf(x))._mpf_
     if man == 0:
         if exp != 0:
             raise ValueError("not a finite number")

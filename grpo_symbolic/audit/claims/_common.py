@@ -89,10 +89,14 @@ def engine_evidence(rep, **kw) -> dict:
 def witness(summary: str, predicate, verdict_if_true=CERTIFIED, verdict_if_false=REFUTED, **kw) -> Result:
     """A certified engine computation at the parameters ``kw``; ``predicate(report)``
     decides whether it witnesses the statement."""
+    from ..checks import Spec
+
     rep = dyn(**kw)
     ok = bool(predicate(rep))
-    return Result(verdict_if_true if ok else verdict_if_false, summary if ok else f"not witnessed: {summary}",
-                  engine_evidence(rep, **kw))
+    res = Result(verdict_if_true if ok else verdict_if_false, summary if ok else f"not witnessed: {summary}",
+                 engine_evidence(rep, **kw))
+    res.spec = Spec("engine", dict(params=kw, report=rep))
+    return res
 
 
 def fmt(x, n=6) -> str:
@@ -101,3 +105,31 @@ def fmt(x, n=6) -> str:
 
 def frac(s) -> Fraction:
     return Fraction(s)
+
+
+def orbit_balls(n: int, bits: int = 256, **kw):
+    """Rigorous Arb enclosures of L_0..L_n (log-odds of p_0..p_n) at the parameters kw."""
+    from ...exact.arbutil import arb_prec
+    from ...exact.logit_map import LogitMap
+
+    P = Params.parse(**{k: v for k, v in kw.items() if k in ("norm", "beta", "alpha", "eps", "p_ref", "p0")})
+    m = LogitMap(P)
+    with arb_prec(bits):
+        X = m.L_start_arb()
+        out = [X]
+        for _ in range(n):
+            X = m.g_arb_tight(X)
+            out.append(X)
+    return out
+
+
+def decreasing_step_witness(n_max: int = 8, **kw) -> Result:
+    """Certified p_{n} < p_{n-1} for some n <= n_max (Arb balls of the log-odds)."""
+    balls = orbit_balls(n_max, **kw)
+    for n in range(1, len(balls)):
+        if balls[n] < balls[n - 1]:
+            return Result(CERTIFIED, f"p_{n} < p_{n - 1}: L_{n - 1} = {balls[n - 1].str(12)}, L_{n} = {balls[n].str(12)} "
+                                     "(Arb enclosures from the exact start)",
+                          {"kind": "engine", "params": {k: str(v) for k, v in kw.items()}, "command": command(**kw),
+                           "step": n, "L_prev": balls[n - 1].str(20), "L_n": balls[n].str(20)})
+    return Result(REFUTED, f"no certified decrease within {n_max} steps", {"kind": "engine", "params": kw})

@@ -60,7 +60,9 @@ def optimality(candidate, A, b_ref, b_mir, variables, name, ref=REF, prev=PREV) 
         go = sp.expand_log(grad[o].subs(at), force=False)
         parts.append(Part(f"stationary {o}", f"dJ/dpi_{o} = dJ/dpi_0 at pi*",
                           identity(go, g0, variables, name=f"{name}: stationarity {o}",
-                                   strategies=(("expand_log + cancel", lambda e: sp.cancel(sp.expand_log(e, force=True))),
+                                   strategies=(("expand_log(force) + expand (every base is a positive weight)",
+                                                lambda e: sp.expand(sp.expand_log(e, force=True))),
+                                               ("expand_log + cancel", lambda e: sp.cancel(sp.expand_log(e, force=True))),
                                                ("simplify", sp.simplify)))))
     H = sp.hessian(J, z)
     diag_ok = all(sp.simplify(H[i, j]) == 0 for i in range(K) for j in range(K) if i != j)

@@ -10,7 +10,7 @@ import sympy as sp
 from ..checks import chain, identity, inequality, not_checkable
 from ..domains import interval, positive, prob
 from ..registry import claim
-from ..verdict import PROVED, REFUTED, REPRODUCED, Part, Repaired, Result, combine
+from ..verdict import PROVED, REFUTED, REPRODUCED, Part, Repaired, Result, combine, fresh
 from ._common import V_eps, V_p, clip, eps, odds_sub, p, u, w_minus, w_plus, x, y
 
 # ------------------------------------------------------------------ finite space
@@ -137,7 +137,7 @@ def _clip_objective(weights, conditional: bool):
 def _clip_chain(weights_printed, conditional, name):
     fx_ok = _clip_fx_repaired()
     exact, paper = _clip_objective(weights_printed, conditional)
-    res = identity(exact, paper, V_space + [interval(clip, 0, 1)], name=name)
+    res = identity(exact, paper, V_space + [interval(clip, 0, 1), V_eps], name=name)
     parts = [Part("f-rewrite", "f(x, A) = A min(x,1+eps) (A>0), A max(x,1-eps) (A<0)", fx_ok),
              Part("objective", "E_{pi_old} f(pi/pi_old, A) equals the displayed two-term form", res)]
     return combine(parts)
@@ -196,10 +196,9 @@ def _noclip():
 
 @claim("eq5")
 def _eq5():
-    res = _eq5_result()
-    res.reading = ("per prompt on a finite outcome space (4 outcomes, 2 successes, symbolic probabilities): "
-                   "E_{pi_old}[(pi/pi_old) A] = w+ E_pi 1_S - w- E_pi 1_F; the KL term is common to both sides")
-    return res
+    return fresh(_eq5_result(),
+                 reading=("per prompt on a finite outcome space (4 outcomes, 2 successes, symbolic probabilities): "
+                          "E_{pi_old}[(pi/pi_old) A] = w+ E_pi 1_S - w- E_pi 1_F; the KL term is common to both sides"))
 
 
 @claim("eq6")

@@ -1,0 +1,202 @@
+"""Independent re-verification of an audit verdict's evidence.
+
+The audit's checkers evaluate numerically with ``lambdify``/mpmath and certify
+with Arb.  This module re-checks every leaf of a verdict by other routes:
+
+* identities and inequalities: SymPy's own ``evalf`` (adaptive precision, no
+  lambdify) at fresh pseudo-random points of the domain, and at every
+  counterexample point;
+* engine witnesses: a brute-force mpmath iteration of the PoS map written from
+  the p-space formulas (no Arb, no log-odds engine), compared with the certified
+  orbit (limit, cycle points, or growth to one).
+
+A disagreement raises :class:`RecheckError`; the returned list says what was checked.
+"""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+import mpmath as mp
+import sympy as sp
+
+from .verdict import CERTIFIED, PROVED, REFUTED, REPRODUCED, Result
+
+
+class RecheckError(AssertionError):
+    pass
+
+
+def _leaves(res: Result):
+    stack = [res]
+    if res.repaired is not None:
+        stack.append(res.repaired.result)
+    while stack:
+        r = stack.pop()
+        if r.spec is not None:
+            yield r
+        for p in r.parts:
+            stack.append(p.result)
+            if p.result.repaired is not None:
+                stack.append(p.result.repaired.result)
+
+
+class _Skip(Exception):
+    pass
+
+
+def _evalf(expr, point, n=60):
+    """SymPy evalf (adaptive precision) at an exact point; points where SymPy cannot
+    reach the accuracy (e.g. 1 - h with h = 1 - 1e-15000) are skipped, never trusted."""
+    subs = {k: sp.Rational(Fraction(v).numerator, Fraction(v).denominator) for k, v in point.items()}
+    try:
+        return sp.sympify(expr).evalf(n, subs=subs, strict=True, maxn=400)
+    except sp.core.evalf.PrecisionExhausted:
+        raise _Skip() from None
+
+
+def _parse_point(variables, cex: dict):
+    pt = cex["point_exact"]
+    return {v.sym: Fraction(pt[str(v.sym)]) for v in variables}
+
+
+def _difference(lhs, rhs, point):
+    """(agree?, value) for lhs - rhs at ``point``: strict evalf of both sides, or, when
+    SymPy cannot certify the accuracy (exact zeros, extreme cancellation), the
+    residual at 60 and 150 digits, trusted only when the two agree."""
+    try:
+        L, R = _evalf(lhs, point), _evalf(rhs, point)
+        return abs(L - R) <= sp.Float(10) ** -40 * max(1, abs(L), abs(R)), L - R
+    except _Skip:
+        pass
+    subs = {k: sp.Rational(Fraction(v).numerator, Fraction(v).denominator) for k, v in point.items()}
+    d1 = sp.sympify(lhs - rhs).evalf(60, subs=subs)
+    d2 = sp.sympify(lhs - rhs).evalf(150, subs=subs)
+    if not (d1.is_real and d2.is_real) or abs(d1 - d2) > sp.Float(10) ** -30 * max(1, abs(d2)):
+        raise _Skip()
+    return abs(d2) <= sp.Float(10) ** -40, d2
+
+
+def recheck(res: Result, samples: int = 3, seed: int = 0) -> list[str]:
+    done = []
+    rng = random.Random(seed)
+    for leaf in _leaves(res):
+        spec = leaf.spec
+        if spec.kind == "identity":
+            done.append(_identity(leaf, spec.args, rng, samples))
+        elif spec.kind == "inequality":
+            done.append(_inequality(leaf, spec.args, rng, samples))
+        elif spec.kind == "engine":
+            done.append(_engine(leaf, spec.args))
+    return done
+
+
+def _identity(leaf, a, rng, samples):
+    lhs, rhs, V = a["lhs"], a["rhs"], a["variables"]
+    if leaf.verdict == PROVED:
+        if sp.count_ops(lhs) + sp.count_ops(rhs) > 3000:
+            return f"identity {a['name']}: too large for evalf re-check (numeric check in the audit)"
+        ok = 0
+        for _ in range(samples * 4):
+            pt = {v.sym: v.sample(rng) for v in V}
+            try:
+                agree, d = _difference(lhs, rhs, pt)
+            except (_Skip, ZeroDivisionError, ValueError, TypeError):
+                continue
+            if not d.is_real or d.has(sp.zoo, sp.nan):
+                continue
+            if not agree:
+                raise RecheckError(f"identity {a['name']}: evalf disagrees at {pt}: lhs - rhs = {d}")
+            ok += 1
+            if ok >= samples:
+                break
+        if ok == 0:
+            raise RecheckError(f"identity {a['name']}: no point could be evaluated")
+        return f"identity {a['name']}: evalf agrees at {ok} fresh points"
+    if leaf.verdict == REFUTED:
+        pt = _parse_point(V, leaf.evidence["counterexample"])
+        agree, d = _difference(lhs, rhs, pt)
+        if agree:
+            raise RecheckError(f"identity {a['name']}: counterexample does not separate the sides (lhs - rhs = {d})")
+        return f"identity {a['name']}: counterexample re-checked by evalf (lhs - rhs = {sp.N(d, 8)})"
+    return f"identity {a['name']}: {leaf.verdict} (nothing to re-check)"
+
+
+_REL = {">": lambda x: x > 0, ">=": lambda x: x >= 0, "<": lambda x: x < 0, "<=": lambda x: x <= 0}
+
+
+def _inequality(leaf, a, rng, samples):
+    expr, rel, V = a["expr"], a["rel"], a["variables"]
+    if leaf.verdict in (PROVED, CERTIFIED):
+        ok = 0
+        for _ in range(samples * 4):
+            pt = {v.sym: v.sample(rng) for v in V}
+            if leaf.verdict == CERTIFIED:  # certified on the stated box: sample inside it
+                pt = {v.sym: _clamp(x, v) for v, x in zip(V, pt.values())}
+            try:
+                val = _evalf(expr, pt)
+            except (_Skip, ZeroDivisionError, ValueError, TypeError):
+                continue
+            if not val.is_real:
+                continue
+            if not _REL[rel](val) and abs(val) > sp.Float(10) ** -40:
+                raise RecheckError(f"inequality {a['name']}: violated at {pt}: {val}")
+            ok += 1
+            if ok >= samples:
+                break
+        return f"inequality {a['name']}: evalf agrees at {ok} fresh points"
+    if leaf.verdict == REFUTED:
+        pt = _parse_point(V, leaf.evidence["counterexample"])
+        val = _evalf(expr, pt)
+        if _REL[rel](val):
+            raise RecheckError(f"inequality {a['name']}: counterexample satisfies the relation: {val}")
+        return f"inequality {a['name']}: counterexample re-checked by evalf ({sp.N(val, 8)})"
+    return f"inequality {a['name']}: {leaf.verdict} (nothing to re-check)"
+
+
+def _clamp(x, v):
+    lo, hi = v.box()
+    return min(max(Fraction(x), lo), hi)
+
+
+def _engine(leaf, a):
+    """Brute-force p-space iteration in plain mpmath (60 digits, 3000 steps)."""
+    kw = a["params"]
+    rep = a["report"]
+    norm = kw.get("norm", "std")
+    with mp.workdps(60):
+        beta, al, eps = (mp.mpf(Fraction(kw.get(k, d)).numerator) / Fraction(kw.get(k, d)).denominator
+                         for k, d in (("beta", "1"), ("alpha", "1"), ("eps", "1e-5")))
+        pr = mp.mpf(Fraction(kw.get("p_ref", "0.2")).numerator) / Fraction(kw.get("p_ref", "0.2")).denominator
+        Lr = mp.log(pr) - mp.log(1 - pr)
+
+        def step(L):
+            p, q = 1 / (1 + mp.exp(-L)), 1 / (1 + mp.exp(L))
+            om = mp.mpf(1) if norm == "mean" else 1 / mp.sqrt(p * q + eps)
+            return al * Lr + (1 - al) * L + om / beta
+
+        start = kw.get("p0") or kw.get("p_ref", "0.2")
+        p0 = mp.mpf(Fraction(start).numerator) / Fraction(start).denominator
+        L = mp.log(p0) - mp.log(1 - p0)
+        traj = [L]
+        for _ in range(3000):
+            L = step(L)
+            traj.append(L)
+            if abs(L) > mp.mpf(10) ** 8:
+                break
+        o = rep.orbit
+        if o.kind == "converges":
+            if abs(traj[-1] - o.points[0]) > mp.mpf(10) ** -20 * (1 + abs(o.points[0])):
+                raise RecheckError(f"engine: brute force ends at {traj[-1]}, certified limit {o.points[0]}")
+        elif o.kind == "cycle":
+            tail = sorted(traj[-o.period:])
+            if any(abs(a_ - b_) > mp.mpf(10) ** -15 * (1 + abs(b_)) for a_, b_ in zip(tail, o.points)):
+                raise RecheckError(f"engine: brute-force tail {tail} differs from the certified cycle")
+        elif o.kind == "to_one":
+            if not all(b_ > a_ for a_, b_ in zip(traj, traj[1:])):
+                raise RecheckError("engine: brute-force orbit not increasing although certified to_one")
+        for f in rep.fixed:  # fixed points satisfy the p-space fixed-point equation
+            if abs(step(f.logit) - f.logit) > mp.mpf(10) ** -25 * (1 + abs(f.logit)):
+                raise RecheckError(f"engine: {f.logit} is not a fixed point of the brute-force map")
+    return f"engine: brute-force iteration agrees ({o.kind}), {len(rep.fixed)} fixed points re-checked"

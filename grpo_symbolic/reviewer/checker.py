@@ -1,0 +1,526 @@
+r"""Verdicts for reviewer claims.
+
+A claim is a predicate over a parameter domain.  The checker decides it as follows
+(soundness first: a false claim can never come out ``certified``).
+
+**Finite domain** (every parameter the predicate depends on takes finitely many
+values): the predicate is evaluated at every point with Arb balls and the certified
+engine, at increasing precision (128, 420 then 1100 bits; engine digits 30, 100,
+300) until its truth value is certain.  ``certified`` if it is certainly true at
+every point, ``refuted`` if it is certainly false at one (the first is reported),
+``undecided`` otherwise (the undecided points are listed).
+
+**Continuous domain** (some parameter ranges over an interval):
+
+1. *Search.*  A deterministic list of points (the ends or points next to open ends,
+   the middle, their combinations, then pseudo-random points from a seed derived
+   from the claim) is evaluated as above; a point where the predicate is certainly
+   false refutes the claim.
+2. *Cover* (only for predicates that do not involve fixed points or orbits, i.e.
+   built from the parameters, ``p``, ``h``, ``dh``, ``g``, ``dg``, iterates and
+   elementary functions).  Branch and bound over the box of the continuous
+   parameters: the predicate is evaluated with the parameters as intervals; a box
+   where it is certainly true is covered; otherwise its midpoint is tried as a
+   counterexample and the box is split.  ``certified`` only when the covered
+   boxes fill the whole box (the closure of the domain, which contains it).
+3. Otherwise ``undecided``, with the fraction of the domain covered (always 0 for
+   predicates over fixed points or orbits: a grid search proves nothing about
+   the continuum) and the number of points checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import math
+import random
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import islice, product
+
+from ..audit.verdict import CERTIFIED, REFUTED, UNDECIDED, Result
+from ..params import Params, _fmt
+from .claimfile import Claim, Range
+from .engine import PointEngine, engine_command
+from .evaluate import Env, evaluate
+from .values import Iv
+
+#: branch-and-bound work limit (boxes x estimated steps per evaluation)
+EVAL_BUDGET = 4_000_000
+#: (Arb bits, extra engine digits) of the successive attempts at one point
+LEVELS = ((128, 0), (420, 70), (1100, 270))
+P_LIKE = ("p_ref", "p0", "p")
+ORDER = ("p_ref", "beta", "alpha", "eps", "p0", "p")
+_ENGINES: dict = {}
+_ENGINE_CACHE = 256
+
+
+@dataclass
+class ClaimResult:
+    claim: Claim
+    result: Result
+
+    @property
+    def verdict(self) -> str:
+        return self.result.verdict
+
+    @property
+    def id(self) -> str:
+        return self.claim.id
+
+    def to_json(self) -> dict:
+        return {"id": self.claim.id, "source": self.claim.source, **self.result.to_json()}
+
+
+def _engine(params: Params, digits: int, steps: int) -> PointEngine:
+    key = (params.norm, params.beta, params.alpha, params.eps, params.p_ref, params.p0, digits, steps)
+    e = _ENGINES.get(key)
+    if e is None:
+        if len(_ENGINES) >= _ENGINE_CACHE:
+            _ENGINES.clear()
+        e = _ENGINES[key] = PointEngine(params, digits=digits, steps=steps)
+    return e
+
+
+def _frac_str(x: Fraction) -> str:
+    return _fmt(x)
+
+
+class Checker:
+    def __init__(self, claim: Claim):
+        self.claim = claim
+        self.pred = claim.predicate
+        self.dom = claim.domain
+        deps = self.pred.depends_on()
+        self.norms = self.dom.norms if "norm" in deps else self.dom.norms[:1]
+        self.relevant = [k for k in ORDER if k in deps and k in self.dom.dims]
+        self.ignored = [k for k in ORDER if k in self.dom.dims and k not in self.relevant]
+        if self.dom.p0_is_p_ref and "p0" in deps:
+            self.ignored = [k for k in self.ignored if k != "p0"]
+        self.cont = [k for k in self.relevant if isinstance(self.dom.dims[k], Range)]
+        self.finite_dims = [k for k in self.relevant if k not in self.cont]
+        self.rep = {k: _representative(self.dom.dims[k]) for k in self.ignored}
+        self.budgets = claim.budgets
+        self.seed = int(hashlib.sha256(f"{claim.id}\n{self.pred.canonical}".encode()).hexdigest()[:16], 16)
+
+    # ---------------------------------------------------------------- points
+    def values(self, assignment: dict) -> dict:
+        """Full parameter values (Fraction or Iv) from the relevant ones."""
+        v = dict(self.rep)
+        v.update(assignment)
+        if self.dom.p0_is_p_ref:
+            v["p0"] = v["p_ref"]
+        return v
+
+    def params(self, norm: str, v: dict) -> Params:
+        p0 = None if self.dom.p0_is_p_ref else v["p0"]
+        return Params(norm=norm, beta=v["beta"], alpha=v["alpha"], eps=v["eps"], p_ref=v["p_ref"], p0=p0)
+
+    def eval_point(self, norm: str, assignment: dict, trace: bool = False):
+        """Truth value at one exact point, with escalating precision.
+        Returns ``(truth, info)``."""
+        v = self.values(assignment)
+        params = self.params(norm, v)
+        info = {}
+        truth = None
+        for bits, extra in LEVELS:
+            digits = self.budgets["digits"] + extra
+            eng = _engine(params, digits, self.budgets["steps"]) if self.pred.uses_engine else None
+            env = Env(norm, v, bits, eng)
+            truth = evaluate(self.pred, env)
+            info = {"bits": bits}
+            if eng is not None:
+                info["digits"] = digits
+                if eng.errors:
+                    info["engine_errors"] = list(eng.errors)
+            if truth is not None:
+                if trace:
+                    env2 = Env(norm, v, bits, eng)
+                    env2.trace = []
+                    evaluate(self.pred, env2)
+                    info["trace"] = env2.trace
+                    if self.pred.uses_orbit:
+                        info["orbit"] = _orbit_summary(eng)
+                break
+        return truth, info
+
+    def describe_point(self, norm: str, assignment: dict) -> dict:
+        v = self.values(assignment)
+        d = {"norm": norm}
+        for k in ("beta", "alpha", "eps", "p_ref", "p0", "p"):
+            if k == "p0" and self.dom.p0_is_p_ref:
+                continue
+            if k in v:
+                d[k] = _frac_str(v[k])
+        return d
+
+    def counterexample(self, norm: str, assignment: dict) -> dict:
+        truth, info = self.eval_point(norm, assignment, trace=True)
+        v = self.values(assignment)
+        cmd = engine_command(self.params(norm, v))
+        ex = {"point": self.describe_point(norm, assignment), "command": cmd,
+              "certified_by": f"Arb balls at {info.get('bits')} bits"
+                              + (f" and the certified engine at {info['digits']} digits" if "digits" in info else "")
+                              + ": the predicate is certainly false here"}
+        failed = [t for t in info.get("trace", []) if t["holds"] is False]
+        ex["failed"] = failed[:8]
+        if "orbit" in info:
+            ex["orbit"] = info["orbit"]
+        return ex
+
+    # ------------------------------------------------------------- verdicts
+    def run(self) -> Result:
+        ev = {"kind": None, "title": self.claim.title, "predicate": self.pred.canonical,
+              "domain": self.dom.describe()}
+        if self.ignored:
+            ev["ignored_parameters"] = self.ignored
+        if not self.cont:
+            res = self._finite(ev)
+        else:
+            res = self._continuous(ev)
+        if self.claim.expect:
+            res.evidence["expected"] = self.claim.expect
+            res.evidence["as_expected"] = res.verdict == self.claim.expect
+        res.reading = self.pred.canonical
+        return res
+
+    def _finite(self, ev) -> Result:
+        ev["kind"] = "finite"
+        points = list(self.dom.finite_points(self.relevant, self.norms))
+        n_true, false_pts, unknown_pts = 0, [], []
+        for norm, a in points:
+            t, info = self.eval_point(norm, a)
+            if t is True:
+                n_true += 1
+            elif t is False:
+                false_pts.append((norm, a))
+            else:
+                unknown_pts.append((norm, a, info))
+        ev.update({"points": len(points), "points_true": n_true, "points_false": len(false_pts),
+                   "points_unknown": len(unknown_pts)})
+        if false_pts:
+            norm, a = false_pts[0]
+            cex = self.counterexample(norm, a)
+            ev["counterexample"] = cex
+            if len(false_pts) > 1:
+                ev["other_false_points"] = [self.describe_point(n, x) for n, x in false_pts[1:6]]
+            return Result(REFUTED, _refuted_summary(cex, len(false_pts), len(points)), ev)
+        if unknown_pts:
+            ev["unknown_points"] = [self._unknown_detail(n, a, info) for n, a, info in unknown_pts[:6]]
+            return Result(UNDECIDED, f"certainly true at {n_true} of {len(points)} points; undecided at "
+                                     f"{len(unknown_pts)} (even at {LEVELS[-1][0]} bits)", ev)
+        what = "point" if len(points) == 1 else f"all {len(points)} points"
+        return Result(CERTIFIED, f"certainly true at {what} of the finite domain "
+                                 f"(Arb{' and the certified engine' if self.pred.uses_engine else ''})", ev)
+
+    def _unknown_detail(self, norm, a, info) -> dict:
+        d = {"point": self.describe_point(norm, a)}
+        if "engine_errors" in info:
+            d["engine_errors"] = info["engine_errors"]
+        if self.pred.uses_orbit:
+            v = self.values(a)
+            eng = _engine(self.params(norm, v), self.budgets["digits"], self.budgets["steps"])
+            d["orbit"] = _orbit_summary(eng)
+        return d
+
+    def _continuous(self, ev) -> Result:
+        ev["kind"] = "search" if self.pred.uses_engine else "interval"
+        ev["continuous"] = list(self.cont)
+        n_true = n_unknown = 0
+        pts = self.search_points()
+        for norm, a in pts:
+            t, _ = self.eval_point(norm, a)
+            if t is False:
+                cex = self.counterexample(norm, a)
+                ev["search"] = {"points": n_true + n_unknown + 1}
+                ev["counterexample"] = cex
+                return Result(REFUTED, _refuted_summary(cex, None, None), ev)
+            if t is True:
+                n_true += 1
+            else:
+                n_unknown += 1
+        ev["search"] = {"points": len(pts), "true": n_true, "unknown": n_unknown, "seed": self.seed}
+        if self.pred.uses_engine:
+            ev["covered_fraction"] = 0.0
+            why = ("fixed points" if not self.pred.uses_orbit else "the orbit") if self.pred.uses_engine else ""
+            return Result(UNDECIDED, f"no counterexample among {len(pts)} search points ({n_true} certainly true, "
+                                     f"{n_unknown} undecided); the predicate involves {why}, so nothing is "
+                                     f"certified on the continuum (coverage 0)", ev)
+        budget = self.budgets["boxes"]
+        cost = self.pred.work + 10 * (self.pred.max_index + 1)
+        if budget * cost > EVAL_BUDGET:
+            budget = max(64, EVAL_BUDGET // cost)
+        cov, boxes, cex = self.branch_and_bound(budget)
+        ev["interval"] = {"boxes": boxes, "box_budget": budget, "covered_fraction": float(cov),
+                          "box": {k: [_frac_str(self.dom.dims[k].lo), _frac_str(self.dom.dims[k].hi)]
+                                  for k in self.cont}}
+        ev["covered_fraction"] = float(cov)
+        if cex is not None:
+            ev["counterexample"] = cex
+            return Result(REFUTED, _refuted_summary(cex, None, None), ev)
+        if cov == 1:
+            return Result(CERTIFIED, f"Arb branch and bound covers the whole domain ({boxes} box"
+                                     f"{'es' if boxes != 1 else ''} over "
+                                     f"{', '.join(self.cont)}); {len(pts)} search points agree", ev)
+        return Result(UNDECIDED, f"no counterexample; branch and bound certified {_pct(cov)} of the domain "
+                                 f"in {boxes} boxes (budget exhausted)", ev)
+
+    # --------------------------------------------------------------- search
+    def search_points(self) -> list:
+        n = self.budgets["search"]
+        if n == 0:
+            return []
+        rng = random.Random(self.seed)
+        combos = list(self.dom.finite_points(self.finite_dims, self.norms))
+        cands = {k: _candidates(self.dom.dims[k], k) for k in self.cont}
+        structured = list(islice(product(*[cands[k] for k in self.cont]), max(1, n // 2)))
+        out, seen = [], set()
+        i = 0
+
+        def add(cont_vals):
+            nonlocal i
+            norm, fixed = combos[i % len(combos)]
+            i += 1
+            a = dict(fixed)
+            a.update(dict(zip(self.cont, cont_vals)))
+            key = (norm, tuple(sorted(a.items())))
+            if key not in seen:
+                seen.add(key)
+                out.append((norm, a))
+        for c in structured:
+            if len(out) >= n:
+                break
+            add(c)
+        tries = 0
+        while len(out) < n and tries < 20 * n:
+            tries += 1
+            add(tuple(_sample(self.dom.dims[k], k, rng) for k in self.cont))
+        return out
+
+    # ----------------------------------------------------- branch and bound
+    def branch_and_bound(self, budget: int):
+        combos = list(self.dom.finite_points(self.finite_dims, self.norms))
+        per = max(1, budget // max(1, len(combos)))
+        total, used = Fraction(0), 0
+        for norm, fixed in combos:
+            cov, n, cex = self._bnb_one(norm, fixed, per)
+            used += n
+            if cex is not None:
+                return total, used, cex
+            total += cov / len(combos)
+        return total, used, None
+
+    def _bnb_one(self, norm, fixed, budget):
+        dims = self.cont
+        widths = {k: self.dom.dims[k].width for k in dims}
+        box0 = {k: (self.dom.dims[k].lo, self.dom.dims[k].hi) for k in dims}
+
+        def vol(box):
+            out = Fraction(1)
+            for k in dims:
+                out *= (box[k][1] - box[k][0]) / widths[k]
+            return out
+
+        def env_for(box, collapse=None):
+            a = dict(fixed)
+            for k in dims:
+                lo, hi = box[k]
+                if collapse == k or lo == hi:
+                    a[k] = (lo + hi) / 2
+                else:
+                    a[k] = Iv(lo, hi)
+            return Env(norm, self.values(a), 128)
+
+        covered, used = Fraction(0), 0
+        # largest boxes first: a corner that cannot be covered (an open end where the
+        # log-odds diverge) must not eat the whole budget
+        heap = [(-Fraction(1), 0, box0)]
+        counter = 1
+        while heap and used < budget:
+            _, _, box = heapq.heappop(heap)
+            used += 1
+            t = evaluate(self.pred, env_for(box))
+            if t is True:
+                covered += vol(box)
+                continue
+            mid = {k: (box[k][0] + box[k][1]) / 2 for k in dims}
+            if all(self.dom.dims[k].contains(mid[k]) for k in dims):
+                a = dict(fixed)
+                a.update(mid)
+                tp, _ = self.eval_point(norm, a)
+                if tp is False:
+                    return covered, used, self.counterexample(norm, a)
+            j = self._split_dim(box, env_for, widths)
+            lo, hi = box[j]
+            m = _split_point(j, lo, hi)
+            left, right = dict(box), dict(box)
+            left[j], right[j] = (lo, m), (m, hi)
+            for b in (left, right):
+                heapq.heappush(heap, (-vol(b), counter, b))
+                counter += 1
+        return covered, used, None
+
+    def _split_dim(self, box, env_for, widths):
+        dims = [k for k in self.cont if box[k][1] > box[k][0]]
+        if len(dims) == 1:
+            return dims[0]
+        best, best_score = None, None
+        for k in dims:
+            env = env_for(box, collapse=k)
+            env.probe = []
+            t = evaluate(self.pred, env)
+            score = 0.0 if t is True else (max(env.probe) if env.probe else float("inf"))
+            rel = float((box[k][1] - box[k][0]) / widths[k])
+            key = (score, -rel)
+            if best_score is None or key < best_score:
+                best, best_score = k, key
+        return best
+
+
+# ------------------------------------------------------------------ helpers
+def _representative(d):
+    if isinstance(d, Range):
+        return (d.lo + d.hi) / 2
+    return d[0]
+
+
+def _nice(x: float, r: Range) -> Fraction | None:
+    """x rounded to 3 significant digits, if that stays in the range."""
+    if not math.isfinite(x) or x == 0:
+        return None
+    from decimal import Decimal
+
+    q = Fraction(Decimal(f"{x:.2e}"))
+    return q if r.contains(q) else None
+
+
+def _candidates(r: Range, k: str) -> list:
+    w = r.width
+    out = []
+    for end, is_open, sign in ((r.lo, r.lo_open, 1), (r.hi, r.hi_open, -1)):
+        if not is_open:
+            out.append(end)
+        else:
+            for f in (Fraction(1, 1000), Fraction(1, 10**6)) if k in P_LIKE else (Fraction(1, 1000),):
+                x = end + sign * w * f
+                out.append(x)
+    mid = (r.lo + r.hi) / 2
+    out.insert(1, mid)
+    seen, res = set(), []
+    for x in out:
+        if x not in seen and r.contains(x):
+            seen.add(x)
+            res.append(x)
+    return res
+
+
+def _sample(r: Range, k: str, rng: random.Random) -> Fraction:
+    lo, hi = float(r.lo), float(r.hi)
+    u = rng.random()
+    mode = rng.random()
+    x = None
+    if k in P_LIKE and mode < 0.6:
+        # log scale towards 0 or towards 1
+        a = max(lo, 1e-12)
+        b = min(hi, 1 - 1e-12)
+        if mode < 0.3 and b > a:
+            x = math.exp(math.log(a) + u * (math.log(b) - math.log(a))) if a > 0 else None
+        elif b > a:
+            qa, qb = 1 - b, 1 - a
+            x = 1 - math.exp(math.log(qa) + u * (math.log(qb) - math.log(qa))) if qa > 0 else None
+    elif lo > 0 and hi / lo > 100 and mode < 0.6:
+        x = math.exp(math.log(lo) + u * (math.log(hi) - math.log(lo)))
+    if x is None:
+        x = lo + u * (hi - lo)
+    q = _nice(x, r)
+    if q is None:
+        q = r.lo + r.width * Fraction(rng.randint(1, 9999), 10000)
+    return q
+
+
+def _split_point(k: str, lo: Fraction, hi: Fraction) -> Fraction:
+    """Where to bisect [lo, hi]: the middle in log-odds for probabilities, the
+    geometric middle for wide positive ranges, else the middle."""
+    w = hi - lo
+    m = None
+    try:
+        if k in P_LIKE:
+            if lo == 0:
+                m = hi / 8
+            elif hi == 1:
+                m = 1 - (1 - lo) / 8
+            else:
+                a, b = float(lo), float(hi)
+                if 0 < a and b < 1:
+                    la, lb = math.log(a / (1 - a)), math.log(b / (1 - b))
+                    m = Fraction(1 / (1 + math.exp(-(la + lb) / 2)))
+        elif lo > 0 and hi / lo > 4:
+            m = Fraction(math.sqrt(float(lo) * float(hi)))
+    except (OverflowError, ValueError, ZeroDivisionError):
+        m = None
+    if m is None or not (lo + w / 64 <= m <= hi - w / 64):
+        m = lo + w / 2
+    return m
+
+
+def _pct(x) -> str:
+    v = float(x) * 100
+    if v >= 99.99 and x < 1:
+        return f"{v:.6g}%"
+    return f"{v:.4g}%"
+
+
+def _orbit_summary(eng) -> dict:
+    if eng is None:
+        return {}
+    o = eng.orbit()
+    from ..exact.arbutil import arb_prec
+    from .evaluate import show
+
+    d = {"kind": o.kind if isinstance(o.kind, str) else "unresolved",
+         "period": show(o.period) if o.period is not None else None}
+    if o.points.items:
+        with arb_prec(256):
+            d["points"] = [show(x) for x in o.points.items]
+    if o.evidence:
+        d["evidence"] = o.evidence
+    return d
+
+
+def _refuted_summary(cex: dict, n_false, n_points) -> str:
+    pt = ", ".join(f"{k}={v}" for k, v in cex["point"].items())
+    atom = ""
+    if cex.get("failed"):
+        f = cex["failed"][0]
+        where = ", ".join(f"{k} = {v}" for k, v in f["where"].items())
+        atom = f": {f['atom']} fails ({_short(f['left'])} vs {_short(f['right'])})" + (f" for {where}" if where else "")
+    elif cex.get("orbit"):
+        atom = f": orbit {cex['orbit'].get('kind')}"
+    tail = f" [{n_false} of {n_points} points false]" if n_false and n_points and n_points > 1 else ""
+    return f"false at {pt}{atom}{tail}"
+
+
+def _short(v) -> str:
+    s = str(v)
+    if s.startswith("["):
+        import re
+
+        m = re.match(r"\[([-+0-9.e]+)", s)
+        if m:
+            return m.group(1)[:14]
+    if s.startswith("1 - ["):
+        import re
+
+        m = re.match(r"1 - \[([-+0-9.e]+)", s)
+        if m:
+            return "1 - " + m.group(1)[:12]
+    return s[:24]
+
+
+def check_claim(claim: Claim) -> ClaimResult:
+    """Decide one claim (see the module docstring)."""
+    try:
+        res = Checker(claim).run()
+    except (RecursionError, MemoryError) as exc:  # pragma: no cover - limits should prevent this
+        res = Result(UNDECIDED, f"evaluation aborted: {type(exc).__name__}", {"kind": "error"})
+    return ClaimResult(claim, res)
