@@ -1,4 +1,4 @@
-"""Proof script for `abstract-amplification` — abstract.
+r"""Proof script for `abstract-amplification` — abstract.
 
 Statement as printed (STATEMENTS.md):
 

@@ -1,4 +1,4 @@
-"""Proof script for `abstract-contrastive` — abstract; contribution (1), §1.
+r"""Proof script for `abstract-contrastive` — abstract; contribution (1), §1.
 
 Statement as printed (STATEMENTS.md):
 

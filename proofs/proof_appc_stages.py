@@ -1,10 +1,10 @@
-"""Proof script for `appc-stages` — App. C.2, 'Practical Implications'.
+r"""Proof script for `appc-stages` — App. C.2, 'Practical Implications'.
 
 Statement as printed (STATEMENTS.md):
 
     **`appc-stages`** (App. C.2, "Practical Implications")
-    * In practice GRPO runs in stages, and each stage resets $\\pi_{\\mathrm{ref}}$ to the last iterate of the previous stage.
-    * By the theory, each stage then amplifies the PoS relative to its new $\\pi_{\\mathrm{ref}}$.
+    * In practice GRPO runs in stages, and each stage resets $\pi_{\mathrm{ref}}$ to the last iterate of the previous stage.
+    * By the theory, each stage then amplifies the PoS relative to its new $\pi_{\mathrm{ref}}$.
 
 Run ``python proofs/proof_appc_stages.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

@@ -1,9 +1,9 @@
-"""Proof script for `appf-interpretation` — App. F.
+r"""Proof script for `appf-interpretation` — App. F.
 
 Statement as printed (STATEMENTS.md):
 
     **`appf-interpretation`** (App. F)
-    * $\\delta_n$ stands for statistical, approximation and optimization errors.
+    * $\delta_n$ stands for statistical, approximation and optimization errors.
     * As long as these stay small, the PoS of the parametric GRPO policy stays close to the fixed-point PoS $p^*$.
 
 Run ``python proofs/proof_appf_interpretation.py`` to print the verdict, its evidence and the independent

@@ -1,4 +1,4 @@
-"""Proof script for `exp-eval` — App. A Experimental validation (with App. H).
+r"""Proof script for `exp-eval` — App. A Experimental validation (with App. H).
 
 Statement as printed (STATEMENTS.md):
 

@@ -1,4 +1,4 @@
-"""Proof script for `fig3` — App. A, Figure 3, file `trajectory_fixed_points.png`.
+r"""Proof script for `fig3` — App. A, Figure 3, file `trajectory_fixed_points.png`.
 
 Statement as printed (STATEMENTS.md):
 

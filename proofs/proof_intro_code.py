@@ -1,4 +1,4 @@
-"""Proof script for `intro-code` — §1.
+r"""Proof script for `intro-code` — §1.
 
 Statement as printed (STATEMENTS.md):
 

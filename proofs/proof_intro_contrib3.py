@@ -1,10 +1,10 @@
-"""Proof script for `intro-contrib3` — §1, contribution (3).
+r"""Proof script for `intro-contrib3` — §1, contribution (3).
 
 Statement as printed (STATEMENTS.md):
 
     **`intro-contrib3`** (§1, contribution (3))
     * The PoS sequence $(p_n)$ satisfies a recursion that admits a fixed point $p^*$.
-    * Under mild assumptions, $p_n\\to p^*$ with $p^*\\ge p_{\\mathrm{ref}}$ ("success amplification").
+    * Under mild assumptions, $p_n\to p^*$ with $p^*\ge p_{\mathrm{ref}}$ ("success amplification").
     * Whether $(p_n)$ is monotone step by step depends on the variant.
     * The PoS dynamics are checked empirically in App. A.
 

@@ -1,10 +1,10 @@
-"""Proof script for `prop1.1` — §3, Proposition 1, item 1; proof App. C.
+r"""Proof script for `prop1.1` — §3, Proposition 1, item 1; proof App. C.
 
 Statement as printed (STATEMENTS.md):
 
     **`prop1.1`** (§3, Proposition 1, item 1; proof App. C)
-    * $h_{\\varepsilon,p_{\\mathrm{ref}}}$ is continuous from $[0,1]$ to $[0,1]$ (the proof adds "for $\\varepsilon>0$").
-    * So it has at least one fixed point $p^*\\in[0,1]$. The proof cites Brouwer's theorem.
+    * $h_{\varepsilon,p_{\mathrm{ref}}}$ is continuous from $[0,1]$ to $[0,1]$ (the proof adds "for $\varepsilon>0$").
+    * So it has at least one fixed point $p^*\in[0,1]$. The proof cites Brouwer's theorem.
     * Uniqueness is explicitly not guaranteed.
 
 Run ``python proofs/proof_prop1_1.py`` to print the verdict, its evidence and the independent

@@ -1,10 +1,10 @@
-"""Proof script for `prop1.3` — Proposition 1, item 3; eq. (15) in its proof.
+r"""Proof script for `prop1.3` — Proposition 1, item 3; eq. (15) in its proof.
 
 Statement as printed (STATEMENTS.md):
 
     **`prop1.3`** (Proposition 1, item 3; eq. (15) in its proof)
-    $$\\Omega_\\varepsilon(p)=\\omega^+_\\varepsilon(p)+\\omega^-_\\varepsilon(p)=(p(1-p)+\\varepsilon)^{-\\frac12},\\qquad h_{\\varepsilon,p_{\\mathrm{ref}}}(p)=\\sigma\\Big(\\operatorname{logit}(p_{\\mathrm{ref}})+\\frac{\\Omega_\\varepsilon(p)}{\\beta}\\Big),$$
-    $$\\text{(15)}\\quad\\operatorname{logit}\\big(h_{\\varepsilon,p_{\\mathrm{ref}}}(p)\\big)=\\operatorname{logit}(p_{\\mathrm{ref}})+\\frac1\\beta\\frac{1}{\\sqrt{p(1-p)+\\varepsilon}}.$$
+    $$\Omega_\varepsilon(p)=\omega^+_\varepsilon(p)+\omega^-_\varepsilon(p)=(p(1-p)+\varepsilon)^{-\frac12},\qquad h_{\varepsilon,p_{\mathrm{ref}}}(p)=\sigma\Big(\operatorname{logit}(p_{\mathrm{ref}})+\frac{\Omega_\varepsilon(p)}{\beta}\Big),$$
+    $$\text{(15)}\quad\operatorname{logit}\big(h_{\varepsilon,p_{\mathrm{ref}}}(p)\big)=\operatorname{logit}(p_{\mathrm{ref}})+\frac1\beta\frac{1}{\sqrt{p(1-p)+\varepsilon}}.$$
 
 Run ``python proofs/proof_prop1_3.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

@@ -1,4 +1,4 @@
-"""Proof script for `sec2.1-calibration` — §2.1, 'Calibrated reward behavior'.
+r"""Proof script for `sec2.1-calibration` — §2.1, 'Calibrated reward behavior'.
 
 Statement as printed (STATEMENTS.md):
 

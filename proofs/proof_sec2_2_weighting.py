@@ -1,9 +1,9 @@
-"""Proof script for `sec2.2-weighting` — §2.2, text after the display.
+r"""Proof script for `sec2.2-weighting` — §2.2, text after the display.
 
 Statement as printed (STATEMENTS.md):
 
     **`sec2.2-weighting`** (§2.2, text after the display)
-    * GRPO is in effect a contrastive loss whose weights depend on the PoS of $\\pi_{\\theta_{old}}(.|q)$.
+    * GRPO is in effect a contrastive loss whose weights depend on the PoS of $\pi_{\theta_{old}}(.|q)$.
     * If $p>0.5$, successes get a low weight and failures a high weight, so failures are penalized more.
     * If $p<0.5$, successes get a high weight, and failures are still penalized but with a small weight.
 

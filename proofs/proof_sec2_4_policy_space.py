@@ -1,12 +1,12 @@
-"""Proof script for `sec2.4-policy-space` — §2.4, tag (GRPO Iterations), eq. (7).
+r"""Proof script for `sec2.4-policy-space` — §2.4, tag (GRPO Iterations), eq. (7).
 
 Statement as printed (STATEMENTS.md):
 
     **`sec2.4-policy-space`** (§2.4, tag (GRPO Iterations), eq. (7))
-    * The analysis swaps the maximization over $\\theta$ for a maximization over policies:
-    $$\\pi_n=\\arg\\max_\\pi\\ \\mathbb E_{q}\\Big\\{\\omega^+_\\varepsilon(p_{n-1}(q))\\,\\mathbb E_{o\\sim\\pi(.|q)}\\mathbb 1_{r(q,o)=1}-\\omega^-_\\varepsilon(p_{n-1}(q))\\,\\mathbb E_{o\\sim\\pi(.|q)}\\mathbb 1_{r(q,o)=0}\\Big\\}-\\beta\\,\\mathrm{KL}(\\pi\\|\\pi_{\\mathrm{ref}}),\\quad n\\ge1,\\ \\pi_0=\\pi_{\\mathrm{ref}}.$$
+    * The analysis swaps the maximization over $\theta$ for a maximization over policies:
+    $$\pi_n=\arg\max_\pi\ \mathbb E_{q}\Big\{\omega^+_\varepsilon(p_{n-1}(q))\,\mathbb E_{o\sim\pi(.|q)}\mathbb 1_{r(q,o)=1}-\omega^-_\varepsilon(p_{n-1}(q))\,\mathbb E_{o\sim\pi(.|q)}\mathbb 1_{r(q,o)=0}\Big\}-\beta\,\mathrm{KL}(\pi\|\pi_{\mathrm{ref}}),\quad n\ge1,\ \pi_0=\pi_{\mathrm{ref}}.$$
     * The paper justifies the swap by assuming the parametric hypothesis class can represent every policy.
-    * $\\pi_n$ depends on $\\pi_{n-1}$ only through $p_{n-1}$, and on $\\pi_{\\mathrm{ref}}$ through the KL term.
+    * $\pi_n$ depends on $\pi_{n-1}$ only through $p_{n-1}$, and on $\pi_{\mathrm{ref}}$ through the KL term.
 
 Run ``python proofs/proof_sec2_4_policy_space.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

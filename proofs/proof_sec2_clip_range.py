@@ -1,9 +1,9 @@
-"""Proof script for `sec2-clip-range` — §2, after (GRPO-Clip).
+r"""Proof script for `sec2-clip-range` — §2, after (GRPO-Clip).
 
 Statement as printed (STATEMENTS.md):
 
     **`sec2-clip-range`** (§2, after (GRPO-Clip)) The paper describes the clipping in (GRPO-Clip) as keeping
-    the likelihood ratio $\\pi_\\theta/\\pi_{\\theta_{old}}$ within $[1-\\epsilon,1+\\epsilon]$.
+    the likelihood ratio $\pi_\theta/\pi_{\theta_{old}}$ within $[1-\epsilon,1+\epsilon]$.
 
 Run ``python proofs/proof_sec2_clip_range.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

@@ -1,10 +1,10 @@
-"""Proof script for `sec3-limit` — §3, text after Prop. 1.
+r"""Proof script for `sec3-limit` — §3, text after Prop. 1.
 
 Statement as printed (STATEMENTS.md):
 
     **`sec3-limit`** (§3, text after Prop. 1)
-    * If $(p_n)$ converges, continuity of $h$ makes its limit a fixed point: $p_\\infty=h_{\\varepsilon,p_{\\mathrm{ref}}}(p_\\infty)=p^*$.
-    * $p^*$ depends on $q$ only through $p_{\\mathrm{ref}}(q)$.
+    * If $(p_n)$ converges, continuity of $h$ makes its limit a fixed point: $p_\infty=h_{\varepsilon,p_{\mathrm{ref}}}(p_\infty)=p^*$.
+    * $p^*$ depends on $q$ only through $p_{\mathrm{ref}}(q)$.
 
 Run ``python proofs/proof_sec3_limit.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

@@ -1,9 +1,9 @@
-"""Proof script for `sec4-dapo` — §4.
+r"""Proof script for `sec4-dapo` — §4.
 
 Statement as printed (STATEMENTS.md):
 
     **`sec4-dapo`** (§4)
-    * Several recent works, DAPO among them, recommend $\\alpha=0$: they drop the reference
+    * Several recent works, DAPO among them, recommend $\alpha=0$: they drop the reference
       regularization and keep the clipping.
 
 Run ``python proofs/proof_sec4_dapo.py`` to print the verdict, its evidence and the independent

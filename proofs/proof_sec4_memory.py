@@ -1,4 +1,4 @@
-"""Proof script for `sec4-memory` — §4.
+r"""Proof script for `sec4-memory` — §4.
 
 Statement as printed (STATEMENTS.md):
 

@@ -1,4 +1,4 @@
-"""Proof script for `sec4-proximal` — §4.
+r"""Proof script for `sec4-proximal` — §4.
 
 Statement as printed (STATEMENTS.md):
 

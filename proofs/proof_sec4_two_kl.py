@@ -1,9 +1,9 @@
-"""Proof script for `sec4-two-kl` — §4, closing paragraph.
+r"""Proof script for `sec4-two-kl` — §4, closing paragraph.
 
 Statement as printed (STATEMENTS.md):
 
     **`sec4-two-kl`** (§4, closing paragraph)
-    For $\\alpha$ strictly between 0 and 1:
+    For $\alpha$ strictly between 0 and 1:
     * monotonic improvement is lost;
     * the PoS iteration picks up a "Rényi correction" that encodes how the reference and the
       previous iterate differ on successes and on failures;

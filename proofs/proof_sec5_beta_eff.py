@@ -1,10 +1,10 @@
-"""Proof script for `sec5-beta-eff` — §5.
+r"""Proof script for `sec5-beta-eff` — §5.
 
 Statement as printed (STATEMENTS.md):
 
     **`sec5-beta-eff`** (§5)
     * Variance normalization can be viewed as mean-only normalization with an adaptive
-      $\\beta_{\\mathrm{eff}}=\\beta\\sqrt{\\sigma^2_{n-1}(q)+\\varepsilon}$.
+      $\beta_{\mathrm{eff}}=\beta\sqrt{\sigma^2_{n-1}(q)+\varepsilon}$.
     * Low variance gives large logit increments; high variance gives small ones.
 
 Run ``python proofs/proof_sec5_beta_eff.py`` to print the verdict, its evidence and the independent

@@ -1,8 +1,8 @@
-"""Proof script for `table1-row1-weights` — Table 1, row 1 ((No-clip) GRPO (mean-var)).
+r"""Proof script for `table1-row1-weights` — Table 1, row 1 ((No-clip) GRPO (mean-var)).
 
 Statement as printed (STATEMENTS.md):
 
-    * `table1-row1-weights`: $w^+=(1-p_{n-1})\\,\\Omega_\\varepsilon(p_{n-1})$, $w^-=p_{n-1}\\,\\Omega_\\varepsilon(p_{n-1})$, $\\Omega_\\varepsilon(p)=(p(1-p)+\\varepsilon)^{-\\frac12}$.
+    * `table1-row1-weights`: $w^+=(1-p_{n-1})\,\Omega_\varepsilon(p_{n-1})$, $w^-=p_{n-1}\,\Omega_\varepsilon(p_{n-1})$, $\Omega_\varepsilon(p)=(p(1-p)+\varepsilon)^{-\frac12}$.
 
 Run ``python proofs/proof_table1_row1_weights.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

@@ -1,4 +1,4 @@
-"""Proof script for `table1-row2-stable` — Table 1, row 2 ((No-clip) Dr. GRPO (mean-only)).
+r"""Proof script for `table1-row2-stable` — Table 1, row 2 ((No-clip) Dr. GRPO (mean-only)).
 
 Statement as printed (STATEMENTS.md):
 

@@ -1,8 +1,8 @@
-"""Proof script for `table1-row2-weights` — Table 1, row 2 ((No-clip) Dr. GRPO (mean-only)).
+r"""Proof script for `table1-row2-weights` — Table 1, row 2 ((No-clip) Dr. GRPO (mean-only)).
 
 Statement as printed (STATEMENTS.md):
 
-    * `table1-row2-weights`: $w^+=1-p_{n-1}$, $w^-=p_{n-1}$, $\\Omega=1$.
+    * `table1-row2-weights`: $w^+=1-p_{n-1}$, $w^-=p_{n-1}$, $\Omega=1$.
 
 Run ``python proofs/proof_table1_row2_weights.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

@@ -1,8 +1,8 @@
-"""Proof script for `table1-row3-limit` — Table 1, row 3 (Mirror GRPO (mean-var)).
+r"""Proof script for `table1-row3-limit` — Table 1, row 3 (Mirror GRPO (mean-var)).
 
 Statement as printed (STATEMENTS.md):
 
-    * `table1-row3-limit`: $p_n\\uparrow1$ (non-degenerate start).
+    * `table1-row3-limit`: $p_n\uparrow1$ (non-degenerate start).
 
 Run ``python proofs/proof_table1_row3_limit.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

@@ -1,4 +1,4 @@
-"""Proof script for `table1-row3-no-interior` — Table 1, row 3 (Mirror GRPO (mean-var)).
+r"""Proof script for `table1-row3-no-interior` — Table 1, row 3 (Mirror GRPO (mean-var)).
 
 Statement as printed (STATEMENTS.md):
 

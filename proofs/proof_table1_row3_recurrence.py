@@ -1,8 +1,8 @@
-"""Proof script for `table1-row3-recurrence` — Table 1, row 3 (Mirror GRPO (mean-var)).
+r"""Proof script for `table1-row3-recurrence` — Table 1, row 3 (Mirror GRPO (mean-var)).
 
 Statement as printed (STATEMENTS.md):
 
-    * `table1-row3-recurrence`: $\\operatorname{logit}p_n=\\operatorname{logit}p_{n-1}+\\Omega_\\varepsilon(p_{n-1})/\\beta$.
+    * `table1-row3-recurrence`: $\operatorname{logit}p_n=\operatorname{logit}p_{n-1}+\Omega_\varepsilon(p_{n-1})/\beta$.
 
 Run ``python proofs/proof_table1_row3_recurrence.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

@@ -1,8 +1,8 @@
-"""Proof script for `table1-row4-limit` — Table 1, row 4 (Mirror Dr. GRPO (mean-only)).
+r"""Proof script for `table1-row4-limit` — Table 1, row 4 (Mirror Dr. GRPO (mean-only)).
 
 Statement as printed (STATEMENTS.md):
 
-    * `table1-row4-limit`: $p_n\\uparrow1$.
+    * `table1-row4-limit`: $p_n\uparrow1$.
 
 Run ``python proofs/proof_table1_row4_limit.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

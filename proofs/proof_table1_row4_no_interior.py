@@ -1,4 +1,4 @@
-"""Proof script for `table1-row4-no-interior` — Table 1, row 4 (Mirror Dr. GRPO (mean-only)).
+r"""Proof script for `table1-row4-no-interior` — Table 1, row 4 (Mirror Dr. GRPO (mean-only)).
 
 Statement as printed (STATEMENTS.md):
 

@@ -1,8 +1,8 @@
-"""Proof script for `table1-row4-recurrence` — Table 1, row 4 (Mirror Dr. GRPO (mean-only)).
+r"""Proof script for `table1-row4-recurrence` — Table 1, row 4 (Mirror Dr. GRPO (mean-only)).
 
 Statement as printed (STATEMENTS.md):
 
-    * `table1-row4-recurrence`: $\\operatorname{logit}p_n=\\operatorname{logit}p_{n-1}+1/\\beta$.
+    * `table1-row4-recurrence`: $\operatorname{logit}p_n=\operatorname{logit}p_{n-1}+1/\beta$.
 
 Run ``python proofs/proof_table1_row4_recurrence.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

@@ -1,8 +1,8 @@
-"""Proof script for `table1-row5-contraction` — Table 1, row 5 (Mirror GRPO + $\pi_{\mathrm{ref}}$ (two-KL, mean+var)).
+r"""Proof script for `table1-row5-contraction` — Table 1, row 5 (Mirror GRPO + $\pi_{\mathrm{ref}}$ (two-KL, mean+var)).
 
 Statement as printed (STATEMENTS.md):
 
-    * `table1-row5-contraction`: an affine contraction in log-odds if $\\Delta_R$ is bounded.
+    * `table1-row5-contraction`: an affine contraction in log-odds if $\Delta_R$ is bounded.
 
 Run ``python proofs/proof_table1_row5_contraction.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

@@ -1,8 +1,8 @@
-"""Proof script for `table1-row5-fixed` — Table 1, row 5 (Mirror GRPO + $\pi_{\mathrm{ref}}$ (two-KL, mean+var)).
+r"""Proof script for `table1-row5-fixed` — Table 1, row 5 (Mirror GRPO + $\pi_{\mathrm{ref}}$ (two-KL, mean+var)).
 
 Statement as printed (STATEMENTS.md):
 
-    * `table1-row5-fixed`: $\\operatorname{logit}p^\\star=\\operatorname{logit}p_{\\mathrm{ref}}+\\dfrac{\\Delta_R^\\star}{\\alpha}+\\dfrac{\\Omega_\\varepsilon(p^*)}{\\alpha\\beta}$ (if finite).
+    * `table1-row5-fixed`: $\operatorname{logit}p^\star=\operatorname{logit}p_{\mathrm{ref}}+\dfrac{\Delta_R^\star}{\alpha}+\dfrac{\Omega_\varepsilon(p^*)}{\alpha\beta}$ (if finite).
 
 Run ``python proofs/proof_table1_row5_fixed.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

@@ -1,4 +1,4 @@
-"""Proof script for `table1-row5-nonmonotone` — Table 1, row 5 (Mirror GRPO + $\pi_{\mathrm{ref}}$ (two-KL, mean+var)).
+r"""Proof script for `table1-row5-nonmonotone` — Table 1, row 5 (Mirror GRPO + $\pi_{\mathrm{ref}}$ (two-KL, mean+var)).
 
 Statement as printed (STATEMENTS.md):
 

@@ -1,8 +1,8 @@
-"""Proof script for `table1-row5-recurrence` — Table 1, row 5 (Mirror GRPO + $\pi_{\mathrm{ref}}$ (two-KL, mean+var)).
+r"""Proof script for `table1-row5-recurrence` — Table 1, row 5 (Mirror GRPO + $\pi_{\mathrm{ref}}$ (two-KL, mean+var)).
 
 Statement as printed (STATEMENTS.md):
 
-    * `table1-row5-recurrence`: $\\operatorname{logit}p_n=\\alpha\\,\\operatorname{logit}p_{\\mathrm{ref}}+(1-\\alpha)\\,\\operatorname{logit}p_{n-1}+\\Delta_R(q)+\\Omega_\\varepsilon(p_{n-1})/\\beta$.
+    * `table1-row5-recurrence`: $\operatorname{logit}p_n=\alpha\,\operatorname{logit}p_{\mathrm{ref}}+(1-\alpha)\,\operatorname{logit}p_{n-1}+\Delta_R(q)+\Omega_\varepsilon(p_{n-1})/\beta$.
 
 Run ``python proofs/proof_table1_row5_recurrence.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

@@ -1,8 +1,8 @@
-"""Proof script for `table1-row6-amplification` — Table 1, row 6 (Mirror Dr. GRPO + $\pi_{\mathrm{ref}}$ (two-KL, mean)).
+r"""Proof script for `table1-row6-amplification` — Table 1, row 6 (Mirror Dr. GRPO + $\pi_{\mathrm{ref}}$ (two-KL, mean)).
 
 Statement as printed (STATEMENTS.md):
 
-    * `table1-row6-amplification`: $p^\\star>p_{\\mathrm{ref}}$ if $\\Delta_R^\\star+1/\\beta>0$.
+    * `table1-row6-amplification`: $p^\star>p_{\mathrm{ref}}$ if $\Delta_R^\star+1/\beta>0$.
 
 Run ``python proofs/proof_table1_row6_amplification.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

@@ -1,8 +1,8 @@
-"""Proof script for `table1-row6-contraction` — Table 1, row 6 (Mirror Dr. GRPO + $\pi_{\mathrm{ref}}$ (two-KL, mean)).
+r"""Proof script for `table1-row6-contraction` — Table 1, row 6 (Mirror Dr. GRPO + $\pi_{\mathrm{ref}}$ (two-KL, mean)).
 
 Statement as printed (STATEMENTS.md):
 
-    * `table1-row6-contraction`: a contraction in log-odds with rate $(1-\\alpha)$.
+    * `table1-row6-contraction`: a contraction in log-odds with rate $(1-\alpha)$.
 
 Run ``python proofs/proof_table1_row6_contraction.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

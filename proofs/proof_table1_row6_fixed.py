@@ -1,8 +1,8 @@
-"""Proof script for `table1-row6-fixed` — Table 1, row 6 (Mirror Dr. GRPO + $\pi_{\mathrm{ref}}$ (two-KL, mean)).
+r"""Proof script for `table1-row6-fixed` — Table 1, row 6 (Mirror Dr. GRPO + $\pi_{\mathrm{ref}}$ (two-KL, mean)).
 
 Statement as printed (STATEMENTS.md):
 
-    * `table1-row6-fixed`: $\\operatorname{logit}p^\\star=\\operatorname{logit}p_{\\mathrm{ref}}+\\dfrac{\\Delta_R^\\star}{\\alpha}+\\dfrac{1}{\\alpha\\beta}$, the unique fixed point.
+    * `table1-row6-fixed`: $\operatorname{logit}p^\star=\operatorname{logit}p_{\mathrm{ref}}+\dfrac{\Delta_R^\star}{\alpha}+\dfrac{1}{\alpha\beta}$, the unique fixed point.
 
 Run ``python proofs/proof_table1_row6_fixed.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

@@ -1,10 +1,10 @@
-"""Proof script for `takeaway-constant-increments` — Takeaways, same item.
+r"""Proof script for `takeaway-constant-increments` — Takeaways, same item.
 
 Statement as printed (STATEMENTS.md):
 
     **`takeaway-constant-increments`** (Takeaways, same item)
-    * A fixed $\\beta$ with mean-only calibration gives constant increments in the log PoS odds.
-    * Mean calibration with $\\beta_{\\mathrm{eff}}$ as the KL weight gives adaptive increments, equivalent
+    * A fixed $\beta$ with mean-only calibration gives constant increments in the log PoS odds.
+    * Mean calibration with $\beta_{\mathrm{eff}}$ as the KL weight gives adaptive increments, equivalent
       to mean+variance normalization, without dividing the advantage by the variance.
 
 Run ``python proofs/proof_takeaway_constant_increments.py`` to print the verdict, its evidence and the independent

@@ -1,9 +1,9 @@
-"""Proof script for `takeaway-coverage` — Takeaways, 'Coverage and exploration'.
+r"""Proof script for `takeaway-coverage` — Takeaways, 'Coverage and exploration'.
 
 Statement as printed (STATEMENTS.md):
 
     **`takeaway-coverage`** (Takeaways, "Coverage and exploration")
-    In every variant, GRPO does not create successes, and 0 is an absorbing fixed point when $p_{\\mathrm{ref}}(q)=0$.
+    In every variant, GRPO does not create successes, and 0 is an absorbing fixed point when $p_{\mathrm{ref}}(q)=0$.
 
 Run ``python proofs/proof_takeaway_coverage.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

@@ -1,9 +1,9 @@
-"""Proof script for `takeaway-disc-monotone` — §6.
+r"""Proof script for `takeaway-disc-monotone` — §6.
 
 Statement as printed (STATEMENTS.md):
 
     **`takeaway-disc-monotone`** (§6)
-    * With $\\alpha=0$ the PoS improves monotonically.
+    * With $\alpha=0$ the PoS improves monotonically.
     * Mixing the reference and the previous iterate does not guarantee monotonic improvement.
     * The mixed iteration depends on the success/failure mismatch, measured by the Rényi correction (App. E).
 

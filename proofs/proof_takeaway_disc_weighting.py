@@ -1,4 +1,4 @@
-"""Proof script for `takeaway-disc-weighting` — §6.
+r"""Proof script for `takeaway-disc-weighting` — §6.
 
 Statement as printed (STATEMENTS.md):
 

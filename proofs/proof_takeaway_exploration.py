@@ -1,4 +1,4 @@
-"""Proof script for `takeaway-exploration` — same item.
+r"""Proof script for `takeaway-exploration` — same item.
 
 Statement as printed (STATEMENTS.md):
 

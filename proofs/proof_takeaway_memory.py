@@ -1,4 +1,4 @@
-"""Proof script for `takeaway-memory` — same item.
+r"""Proof script for `takeaway-memory` — same item.
 
 Statement as printed (STATEMENTS.md):
 

@@ -1,4 +1,4 @@
-"""Proof script for `takeaway-mirror-best` — same item.
+r"""Proof script for `takeaway-mirror-best` — same item.
 
 Statement as printed (STATEMENTS.md):
 

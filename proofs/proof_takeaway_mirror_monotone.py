@@ -1,10 +1,10 @@
-"""Proof script for `takeaway-mirror-monotone` — Takeaways, 'Mirror versus Clipping and Reference Mixing'.
+r"""Proof script for `takeaway-mirror-monotone` — Takeaways, 'Mirror versus Clipping and Reference Mixing'.
 
 Statement as printed (STATEMENTS.md):
 
     **`takeaway-mirror-monotone`** (Takeaways, "Mirror versus Clipping and Reference Mixing")
     Mirror GRPO (KL to the previous iterate only), used instead of clipped GRPO, guarantees monotonic
-    improvement and convergence to PoS 1 for non-degenerate $p_{\\mathrm{ref}}$.
+    improvement and convergence to PoS 1 for non-degenerate $p_{\mathrm{ref}}$.
 
 Run ``python proofs/proof_takeaway_mirror_monotone.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

@@ -1,4 +1,4 @@
-"""Proof script for `takeaway-ref-mixing` — same item.
+r"""Proof script for `takeaway-ref-mixing` — same item.
 
 Statement as printed (STATEMENTS.md):
 

@@ -1,4 +1,4 @@
-"""Proof script for `text-nonunique` — §3, text about Fig. 2.
+r"""Proof script for `text-nonunique` — §3, text about Fig. 2.
 
 Statement as printed (STATEMENTS.md):
 

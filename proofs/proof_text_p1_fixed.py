@@ -1,8 +1,8 @@
-"""Proof script for `text-p1-fixed` — §3, same sentence.
+r"""Proof script for `text-p1-fixed` — §3, same sentence.
 
 Statement as printed (STATEMENTS.md):
 
-    **`text-p1-fixed`** (§3, same sentence) $p^*=1$ is "almost always" a fixed point of $h_{\\varepsilon,p_{\\mathrm{ref}}}$.
+    **`text-p1-fixed`** (§3, same sentence) $p^*=1$ is "almost always" a fixed point of $h_{\varepsilon,p_{\mathrm{ref}}}$.
 
 Run ``python proofs/proof_text_p1_fixed.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

@@ -1,11 +1,11 @@
-"""Proof script for `thm10` — App. F, Theorem 10.
+r"""Proof script for `thm10` — App. F, Theorem 10.
 
 Statement as printed (STATEMENTS.md):
 
     **`thm10`** (App. F, Theorem 10)
-    * Hyp.: Assumption 1, and $p_n$ converges to $p^*$, the fixed point of $h_{\\varepsilon,p_{\\mathrm{ref}}}$.
-    * Then $\\lim_{n\\to\\infty}|\\tilde p_n-p^*|\\le2\\delta^*$.
-    * If $\\delta^*=0$, $\\tilde p_n$ converges to the fixed point.
+    * Hyp.: Assumption 1, and $p_n$ converges to $p^*$, the fixed point of $h_{\varepsilon,p_{\mathrm{ref}}}$.
+    * Then $\lim_{n\to\infty}|\tilde p_n-p^*|\le2\delta^*$.
+    * If $\delta^*=0$, $\tilde p_n$ converges to the fixed point.
 
 Run ``python proofs/proof_thm10.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

@@ -1,12 +1,12 @@
-"""Proof script for `thm6` — App. C.2, Theorem 6, 'Local Fixed Point Convergence'.
+r"""Proof script for `thm6` — App. C.2, Theorem 6, 'Local Fixed Point Convergence'.
 
 Statement as printed (STATEMENTS.md):
 
     **`thm6`** (App. C.2, Theorem 6, "Local Fixed Point Convergence")
-    * Hyp.: [S-ref]. $p^*$ is a fixed point of $h_{\\varepsilon,p_{\\mathrm{ref}}}$ with $|h'_{\\varepsilon,p_{\\mathrm{ref}}}(p^*)|<1$,
+    * Hyp.: [S-ref]. $p^*$ is a fixed point of $h_{\varepsilon,p_{\mathrm{ref}}}$ with $|h'_{\varepsilon,p_{\mathrm{ref}}}(p^*)|<1$,
       and $h$, $h'$ are continuous on $[0,1]$.
-    * Claim: there is $\\delta>0$ such that, if $p_0=p_{\\mathrm{ref}}\\in[p^*-\\delta,p^*+\\delta]$, then
-      $p_n=h_{\\varepsilon,p_{\\mathrm{ref}}}(p_{n-1})$ converges: $\\lim_{n\\to\\infty}p_n=p^*$.
+    * Claim: there is $\delta>0$ such that, if $p_0=p_{\mathrm{ref}}\in[p^*-\delta,p^*+\delta]$, then
+      $p_n=h_{\varepsilon,p_{\mathrm{ref}}}(p_{n-1})$ converges: $\lim_{n\to\infty}p_n=p^*$.
     * Proof: Thm 7.
 
 Run ``python proofs/proof_thm6.py`` to print the verdict, its evidence and the independent

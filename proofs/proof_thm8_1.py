@@ -1,9 +1,9 @@
-"""Proof script for `thm8.1` — App. D, Theorem 8 item 1; the proof says it is the same as for Thm 1.
+r"""Proof script for `thm8.1` — App. D, Theorem 8 item 1; the proof says it is the same as for Thm 1.
 
 Statement as printed (STATEMENTS.md):
 
     **`thm8.1`** (App. D, Theorem 8 item 1; the proof says it is the same as for Thm 1)
-    $$\\pi^*(o|q)=\\frac{\\pi_\\circ(o|q)\\exp A_\\nu(q,o)}{p_{\\pi_\\circ}(q)\\exp(\\omega^+(p_\\nu(q)))+(1-p_{\\pi_\\circ}(q))\\exp(-\\omega^-(p_\\nu(q)))}$$
+    $$\pi^*(o|q)=\frac{\pi_\circ(o|q)\exp A_\nu(q,o)}{p_{\pi_\circ}(q)\exp(\omega^+(p_\nu(q)))+(1-p_{\pi_\circ}(q))\exp(-\omega^-(p_\nu(q)))}$$
 
 Run ``python proofs/proof_thm8_1.py`` to print the verdict, its evidence and the independent
 re-checks; pytest runs it as a test (the verdict must be decided and its

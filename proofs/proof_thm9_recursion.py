@@ -1,11 +1,11 @@
-"""Proof script for `thm9-recursion` — App. E, the display after Thm 9; raw LaTeX of the display.
+r"""Proof script for `thm9-recursion` — App. E, the display after Thm 9; raw LaTeX of the display.
 
 Statement as printed (STATEMENTS.md):
 
     **`thm9-recursion`** (App. E, the display after Thm 9; raw LaTeX of the display)
-    * With $L_n(q)=\\operatorname{logit}p_n(q)$ and $L_{\\mathrm{ref}}(q)=\\operatorname{logit}(p_{\\mathrm{ref}}(q))$:
+    * With $L_n(q)=\operatorname{logit}p_n(q)$ and $L_{\mathrm{ref}}(q)=\operatorname{logit}(p_{\mathrm{ref}}(q))$:
     ```
-    L_{n}(q)- L_{\\mathrm{ref}}(q) = (1-\\alpha) (L_{n-1}(q) -L_{\\mathrm{ref}}(q)) + (1-\\alpha )(  D_{\\alpha}( p_{\\mathrm{ref},F}|| p_{n-1,F})  - D_{\\alpha}( p_{\\mathrm{ref},S}|| p_{n-1,S}  )   + \\Omega_{\\varepsilon}(p_{n})
+    L_{n}(q)- L_{\mathrm{ref}}(q) = (1-\alpha) (L_{n-1}(q) -L_{\mathrm{ref}}(q)) + (1-\alpha )(  D_{\alpha}( p_{\mathrm{ref},F}|| p_{n-1,F})  - D_{\alpha}( p_{\mathrm{ref},S}|| p_{n-1,S}  )   + \Omega_{\varepsilon}(p_{n})
     ```
 
 Run ``python proofs/proof_thm9_recursion.py`` to print the verdict, its evidence and the independent

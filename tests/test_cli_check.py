@@ -155,6 +155,9 @@ BAD = [
      10, "duplicate claim id"),
     ('[[claim]]\nid = "x"\nnorm = "std"\npredicate = "beta > 0"\n[claim.domain]\nbeta = ' +
      str(list(range(1, 100))) + '\neps = ' + str(list(range(0, 30))) + '\np_ref = 0.2\n', 5, "at most 2000"),
+    ('[[claim]]\nid = "x"\nnorm = "std"\npredicate = "all(all(p_n(n) > p_n(m) for m in range(100)) for n in '
+     'range(100))"\n[claim.domain]\nbeta = ' + str([1 + k for k in range(40)]) + '\neps = ' + str(list(range(25)))
+     + '\np_ref = 0.2\n', 5, "claim too expensive"),
     ("claim = 3\n", None, "array of tables"),
     ("oops = 1\n[[claim]]\nid = \"x\"\n", None, "unknown top-level key"),
 ]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .statements import statements
 
-TEMPLATE = '''"""Proof script for `{id}` — {source}.
+TEMPLATE = '''r"""Proof script for `{id}` — {source}.
 
 Statement as printed (STATEMENTS.md):
 
@@ -47,7 +47,7 @@ def script_name(cid: str) -> str:
 
 def render(cid: str) -> str:
     st = statements()[cid]
-    text = textwrap.indent(st.text.replace('"""', "'''").replace("\\", "\\\\"), "    ")
+    text = textwrap.indent(st.text.replace(chr(34) * 3, chr(39) * 3), "    ")  # raw docstring: no escaping
     name = script_name(cid)
     return TEMPLATE.format(id=cid, source=st.source.replace('"', "'"), text=text, path=f"proofs/{name}",
                            func=name[:-3].replace("proof_", ""))

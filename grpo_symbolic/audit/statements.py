@@ -28,6 +28,7 @@ def _raw() -> str:
 
 _ENTRY = re.compile(r"^\*\*`(?P<id>[a-z0-9.\-]+)`\*\*\s*(?P<rest>.*)$")
 _BULLET = re.compile(r"^\* `(?P<id>[a-z0-9.\-]+)`:\s*(?P<rest>.*)$")
+_HEADING = re.compile(r"^\*\*[^*`]+\*\*\s*$")
 _ROW = re.compile(r"^\*\*Row (?P<n>\d) — (?P<title>.*)\*\*$")
 
 
@@ -75,8 +76,8 @@ def statements() -> dict[str, Statement]:
             found[current] = {"section": section, "source": row or "Table 1", "lines": [line]}
             continue
         if current is not None:
-            if line.startswith("**") and not line.startswith("**`"):
-                current = None  # a bold sub-heading ends the entry
+            if _HEADING.match(line):
+                current = None  # a whole-line bold sub-heading ends the entry
                 continue
             found[current]["lines"].append(line)
     out = {}

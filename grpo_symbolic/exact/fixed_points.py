@@ -314,8 +314,10 @@ def fixed_points(m: LogitMap, digits: int = 30, isolation: Isolation | None = No
 
 
 def _ball(x, rad) -> arb:
-    """Arb ball ``[x - rad, x + rad]`` from mpmath numbers (exact end points)."""
-    return interval(mpf_to_fraction(x - rad), mpf_to_fraction(x + rad))
+    """Arb ball ``[x - rad, x + rad]`` from mpmath numbers, with end points computed
+    exactly (no rounding that could shave a sliver off the certified interval)."""
+    xf, rf = mpf_to_fraction(x), mpf_to_fraction(rad)
+    return interval(xf - rf, xf + rf)
 
 
 def mpf_to_fraction(x) -> Fraction:

@@ -29,7 +29,7 @@ import mpmath as mp
 from flint import arb
 
 from .arbutil import arb_prec, interval, to_arb
-from .fixed_points import FixedPoint, mpf_to_fraction, search_domain
+from .fixed_points import FixedPoint, arb_mid_fraction, mpf_to_fraction, search_domain
 from .logit_map import LogitMap
 
 
@@ -123,15 +123,13 @@ def _propagate(m: LogitMap, J: arb, k: int, L_ref: arb):
     return X, D
 
 
-def _gk_mp(m: LogitMap, x, k: int):
-    d = mp.mpf(1)
-    for _ in range(k):
-        d *= m.dg_mp(x)
-        x = m.g_mp(x)
-    return x, d
-
-
 # --------------------------------------------------------------- helpers
+def _mid_mpf(x: arb):
+    """Exact mpmath value of an Arb midpoint (at the caller's mpmath precision)."""
+    man, exp = x.mid().man_exp()
+    return mp.mpf((int(man), int(exp)))
+
+
 def _fmt17(x) -> str:
     return mp.nstr(x, 17)
 
@@ -264,30 +262,30 @@ def _converged(m, trap: Trap, fixed, n, X, digits, trace) -> Orbit:
 
 def _cycle(m: LogitMap, k: int, x0: float, digits: int, steps: int, trace) -> Orbit:
     """Refine and certify a cycle of period ``k`` seen numerically near ``x0``."""
-    work = digits + 15 + max(0, int(math.log10(max(1.0, abs(float(x0))))))
-    x = mp.mpf(x0)
-    dps = 20
+    work_bits = int(3.33 * (digits + 15 + max(0, int(math.log10(max(1.0, abs(float(x0)))))))) + 32
+    # Newton on g^k(L) - L with Arb midpoints and precision doubling
+    bits = 64
+    with arb_prec(bits):
+        x = arb(x0).mid()
     while True:
-        dps = min(2 * dps, work)
-        with mp.workdps(dps):
-            x = mp.mpf(x)
-            for _ in range(4):
-                y, d = _gk_mp(m, x, k)
-                if d == 1:
+        bits = min(2 * bits, work_bits)
+        with arb_prec(bits):
+            for _ in range(3):
+                y, d = x, arb(1)
+                for _ in range(k):
+                    d = d * m.dg_arb(y)
+                    y = m.g_arb(y)
+                if (d - 1).mid() == 0:
                     break
-                x = x - (y - x) / (d - 1)
-        if dps >= work:
+                x = (x - (y - x).mid() / (d - 1).mid()).mid()
+        if bits >= work_bits:
             break
-    with mp.workdps(work):
-        pts = [x]
-        mult = mp.mpf(1)
-        y = x
+    with arb_prec(work_bits), mp.workprec(work_bits):
+        pts, mult, y = [], mp.mpf(1), x
         for _ in range(k):
-            mult *= m.dg_mp(y)
-            y = m.g_mp(y)
-            pts.append(y)
-        closure = abs(pts[-1] - pts[0])
-        pts = pts[:k]
+            pts.append(_mid_mpf(y))
+            mult *= _mid_mpf(m.dg_arb(y))
+            y = m.g_arb(y).mid()
 
     # certify: a trap J around the first point for g^k
     c = mpf_to_fraction(pts[0])
@@ -347,11 +345,49 @@ def _cycle(m: LogitMap, k: int, x0: float, digits: int, steps: int, trace) -> Or
     if not distinct:
         return Orbit("unresolved", None, [], [], None, None, steps,
                      {"reason": f"cycle candidate of period {k} has coinciding points"}, trace)
+    radii = _certify_cycle_points(m, pts, k, digits)
+    if radii is None:
+        return Orbit("unresolved", None, [], [], None, None, steps,
+                     {"reason": f"period-{k} cycle near L = {x0:.17g}: its points could not be certified to "
+                                f"{digits} digits"}, trace)
     order = sorted(range(k), key=lambda i: pts[i])
-    rad = max(closure, mp.mpf(10) ** (-(digits + 2)))
     ev = {"certificate": (f"J = [{float(c - R):.17g}, {float(c + R):.17g}] satisfies g^{k}(J) ⊂ J and "
                           f"|(g^{k})'| <= {q:.6g} < 1 on J (Arb interval propagation), so J holds a unique "
                           f"attracting period-{k} point; the Arb orbit ball enters J at step {entered}"),
           "entered_at_step": entered, "trap": [str(float(c - R)), str(float(c + R))], "contraction": q}
-    return Orbit("cycle", k, [pts[i] for i in order], [rad] * k, mult, bool(abs(mult) < 1),
+    return Orbit("cycle", k, [pts[i] for i in order], [radii[i] for i in order], mult, bool(abs(mult) < 1),
                  entered, ev, trace)
+
+
+def _certify_cycle_points(m: LogitMap, pts, k: int, digits: int):
+    """Certified radii of the cycle points: G_k = g^k - id changes sign on
+    ``[c - t, c + t]`` (Arb, exact end points), so a periodic point lies there; the
+    other points are enclosed by the Arb images of that interval under g, g^2, ...
+    Returns the list of radii (mpf), or None if the certificate fails."""
+    k_bits = int(3.33 * (digits + 25 + max(0.0, math.log10(max(1.0, abs(float(pts[0]))))))) + 64
+    c = mpf_to_fraction(pts[0])
+    t = Fraction(1, 2 ** (int((digits + 2) * 3.33) + 2))
+    for _ in range(4):
+        with arb_prec(k_bits):
+            def Gk(x):
+                X = to_arb(x)
+                for _ in range(k):
+                    X = m.g_arb_tight(X)
+                return X - to_arb(x)
+
+            lo, hi = Gk(c - t), Gk(c + t)
+            if (lo > 0 and hi < 0) or (lo < 0 and hi > 0):
+                J = interval(c - t, c + t)
+                radii = [mp.mpf(t.numerator) / t.denominator]
+                X = J
+                for i in range(1, k):
+                    X = m.g_arb_tight(X)
+                    with mp.workprec(k_bits):
+                        mid = pts[i]
+                        lo_e = abs(mpf_to_fraction(mid) - arb_mid_fraction(X.lower()))
+                        hi_e = abs(arb_mid_fraction(X.upper()) - mpf_to_fraction(mid))
+                        e = max(lo_e, hi_e)
+                        radii.append(mp.mpf(e.numerator) / e.denominator)
+                return radii
+        k_bits *= 2
+    return None

@@ -45,8 +45,10 @@ from .engine import PointEngine, engine_command
 from .evaluate import Env, evaluate
 from .values import Iv
 
-#: branch-and-bound work limit (boxes x estimated steps per evaluation)
-EVAL_BUDGET = 4_000_000
+#: work limit of the search and of branch and bound (evaluations x estimated steps)
+CLAIM_WORK = 40_000_000
+#: points of one claim retried at higher precision (later ones stay at the first level)
+MAX_ESCALATIONS = 100
 #: (Arb bits, extra engine digits) of the successive attempts at one point
 LEVELS = ((128, 0), (420, 70), (1100, 270))
 P_LIKE = ("p_ref", "p0", "p")
@@ -92,6 +94,8 @@ class Checker:
         self.pred = claim.predicate
         self.dom = claim.domain
         deps = self.pred.depends_on()
+        if "eps" in deps and "eps" not in self.pred.names and "std" not in self.dom.norms:
+            deps.discard("eps")  # the smoothing constant does not enter the mean-only map
         self.norms = self.dom.norms if "norm" in deps else self.dom.norms[:1]
         self.relevant = [k for k in ORDER if k in deps and k in self.dom.dims]
         self.ignored = [k for k in ORDER if k in self.dom.dims and k not in self.relevant]
@@ -101,6 +105,7 @@ class Checker:
         self.finite_dims = [k for k in self.relevant if k not in self.cont]
         self.rep = {k: _representative(self.dom.dims[k]) for k in self.ignored}
         self.budgets = claim.budgets
+        self.escalations = 0
         self.seed = int(hashlib.sha256(f"{claim.id}\n{self.pred.canonical}".encode()).hexdigest()[:16], 16)
 
     # ---------------------------------------------------------------- points
@@ -123,7 +128,12 @@ class Checker:
         params = self.params(norm, v)
         info = {}
         truth = None
-        for bits, extra in LEVELS:
+        levels = LEVELS
+        if self.escalations >= MAX_ESCALATIONS and not trace:
+            levels = LEVELS[:1]  # enough points were retried at high precision
+        for i, (bits, extra) in enumerate(levels):
+            if i == 1:
+                self.escalations += 1
             digits = self.budgets["digits"] + extra
             eng = _engine(params, digits, self.budgets["steps"]) if self.pred.uses_engine else None
             env = Env(norm, v, bits, eng)
@@ -207,8 +217,13 @@ class Checker:
             return Result(REFUTED, _refuted_summary(cex, len(false_pts), len(points)), ev)
         if unknown_pts:
             ev["unknown_points"] = [self._unknown_detail(n, a, info) for n, a, info in unknown_pts[:6]]
+            capped = self.escalations >= MAX_ESCALATIONS
+            hint = ""
+            if self.pred.uses_count:
+                hint = "; an unbounded quantifier needs a bounded trap of the orbit (none when p_n -> 1)"
             return Result(UNDECIDED, f"certainly true at {n_true} of {len(points)} points; undecided at "
-                                     f"{len(unknown_pts)} (even at {LEVELS[-1][0]} bits)", ev)
+                                     f"{len(unknown_pts)} (retried up to {LEVELS[-1][0]} bits"
+                                     f"{f', the first {MAX_ESCALATIONS} of them' if capped else ''}){hint}", ev)
         what = "point" if len(points) == 1 else f"all {len(points)} points"
         return Result(CERTIFIED, f"certainly true at {what} of the finite domain "
                                  f"(Arb{' and the certified engine' if self.pred.uses_engine else ''})", ev)
@@ -247,9 +262,9 @@ class Checker:
                                      f"{n_unknown} undecided); the predicate involves {why}, so nothing is "
                                      f"certified on the continuum (coverage 0)", ev)
         budget = self.budgets["boxes"]
-        cost = self.pred.work + 10 * (self.pred.max_index + 1)
-        if budget * cost > EVAL_BUDGET:
-            budget = max(64, EVAL_BUDGET // cost)
+        cost = (self.pred.work + 10 * (self.pred.max_index + 1)) * (len(self.cont) + 2)
+        if budget * cost > CLAIM_WORK:
+            budget = max(4, CLAIM_WORK // cost)
         cov, boxes, cex = self.branch_and_bound(budget)
         ev["interval"] = {"boxes": boxes, "box_budget": budget, "covered_fraction": float(cov),
                           "box": {k: [_frac_str(self.dom.dims[k].lo), _frac_str(self.dom.dims[k].hi)]
@@ -267,7 +282,7 @@ class Checker:
 
     # --------------------------------------------------------------- search
     def search_points(self) -> list:
-        n = self.budgets["search"]
+        n = min(self.budgets["search"], max(4, CLAIM_WORK // max(1, self.pred.work)))
         if n == 0:
             return []
         rng = random.Random(self.seed)
@@ -518,9 +533,13 @@ def _short(v) -> str:
 
 
 def check_claim(claim: Claim) -> ClaimResult:
-    """Decide one claim (see the module docstring)."""
+    """Decide one claim (see the module docstring).  An internal error gives
+    ``undecided`` with the error in the evidence: a bug never passes for a verdict."""
+    import traceback
+
     try:
         res = Checker(claim).run()
-    except (RecursionError, MemoryError) as exc:  # pragma: no cover - limits should prevent this
-        res = Result(UNDECIDED, f"evaluation aborted: {type(exc).__name__}", {"kind": "error"})
+    except Exception as exc:  # pragma: no cover - defensive
+        res = Result(UNDECIDED, f"internal error: {type(exc).__name__}: {exc}",
+                     {"kind": "error", "traceback": traceback.format_exc(limit=4)})
     return ClaimResult(claim, res)

@@ -51,6 +51,7 @@ MAX_FILE_BYTES = 1_000_000
 MAX_CLAIMS = 500
 MAX_LIST = 1000
 MAX_POINTS = 2000  # points of the finite part of a domain
+MAX_CLAIM_WORK = 40_000_000  # points x estimated evaluation steps, per claim
 DOMAIN_KEYS = ("p_ref", "beta", "alpha", "eps", "p0", "p")
 CLAIM_KEYS = ("id", "title", "norm", "domain", "predicate", "expect", "search", "boxes", "digits", "steps")
 EXPECT = ("certified", "refuted", "undecided")
@@ -326,6 +327,9 @@ def _domain(dom: dict, norms, pred: Predicate, fail) -> Domain:
             n_finite *= len(v)
     if n_finite > MAX_POINTS:
         fail(f"the finite part of the domain has {n_finite} points (at most {MAX_POINTS}); use ranges", None)
+    if n_finite * pred.work > MAX_CLAIM_WORK:
+        fail(f"claim too expensive: {n_finite} points times about {pred.work} evaluation steps (at most "
+             f"{MAX_CLAIM_WORK} in all); use fewer points or shorter quantifiers", None)
     return Domain(tuple(norms), dims, p0_is_p_ref)
 
 

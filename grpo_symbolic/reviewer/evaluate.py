@@ -95,8 +95,9 @@ TAIL = _Tail()
 COUNT_PREFIX = 64
 #: boxes per invariant piece when evaluating a tail
 TAIL_BOXES = 64
-#: longest explicit prefix before a tail certificate
+#: longest explicit prefix before a tail certificate (and its work limit, in steps)
 MAX_PREFIX = 20_000
+PREFIX_WORK = 2_000_000
 
 
 def evaluate(pred: Predicate, env: Env):
@@ -252,7 +253,7 @@ class _Eval:
                 break
             n0, pieces = tail
             start = max(a, n0 - cmin)
-            if start - a > MAX_PREFIX:
+            if start - a > min(MAX_PREFIX, PREFIX_WORK // max(1, n.work)):
                 break
             if prefix(start):
                 return out

@@ -100,6 +100,7 @@ class Node:
     conds: list = field(default_factory=list)  # if-clauses of a generator
     bounds: tuple | None = None  # (lo, hi) for integer expressions built from constants/ranges
     offset: int | None = None  # p_n(n + offset) with n a count(...) variable
+    work: int = 0  # for a count(...) quantifier: estimated cost of one body evaluation
 
 
 @dataclass
@@ -662,6 +663,8 @@ class _Compiler:
     # --------------------------------------------------------------- cost
     def cost(self, n: Node) -> int:
         if n.kind == "quant":
+            if any(src.kind == "count" for _, src in n.gens):
+                n.work = 1 + sum(self.cost(a) for a in n.args) + sum(self.cost(c) for c in n.conds)
             size = 1
             for _, src in n.gens:
                 if src.kind == "range":
