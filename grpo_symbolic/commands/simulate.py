@@ -25,6 +25,7 @@ import math
 import sys
 
 from ..errors import InputError
+from ._common import parse_int
 from ..params import Params, parse_exact
 
 NAME = "simulate"
@@ -82,16 +83,6 @@ def add_arguments(p) -> None:
     o.add_argument("--figure", default=None, help="write a PNG of empirical vs predicted PoS trajectories")
 
 
-def _int(text, name, lo, hi) -> int:
-    try:
-        v = int(str(text).strip())
-    except ValueError:
-        raise InputError(f"{name} must be an integer, got {text!r}") from None
-    if not lo <= v <= hi:
-        raise InputError(f"{name} must lie in [{lo}, {hi}], got {v}")
-    return v
-
-
 def _float(text, name, lo=None, hi=None, lo_open=False) -> float:
     v = float(parse_exact(text, name))
     if not math.isfinite(v):
@@ -124,23 +115,23 @@ def build_spec(args):
     optimizer = args.optimizer or ("lbfgs" if mode == "expectation" else "adam")
     default_lr = {"lbfgs": "1", "adam": "0.05", "sgd": "0.5"}[optimizer]
     lr = _float(args.lr if args.lr is not None else default_lr, "lr", 0, lo_open=True)
-    inner = _int(args.inner_steps if args.inner_steps is not None else (1 if optimizer == "lbfgs" else 100),
+    inner = parse_int(args.inner_steps if args.inner_steps is not None else (1 if optimizer == "lbfgs" else 100),
                  "inner steps", 1, 1_000_000)
     clip = None if str(args.clip).strip().lower() == "none" else _float(args.clip, "clip", 0, 1)
-    prompts = _int(args.prompts if args.prompts is not None else (64 if tabular else 8), "prompts", 1, 10_000_000)
-    outputs = _int(args.outputs if args.outputs is not None else 8, "outputs", 2, 1_000_000)
+    prompts = parse_int(args.prompts if args.prompts is not None else (64 if tabular else 8), "prompts", 1, 10_000_000)
+    outputs = parse_int(args.outputs if args.outputs is not None else 8, "outputs", 2, 1_000_000)
     if tabular and prompts * outputs > 500_000_000:
         raise InputError(f"prompts*outputs = {prompts * outputs} is too large (max 5e8)")
     spec = SimulationSpec(
         params=params, policy=args.policy, prompts=prompts,
-        iterations=_int(args.iterations, "iterations", 1, 100_000), outputs=outputs, p_ref=p_refs,
+        iterations=parse_int(args.iterations, "iterations", 1, 100_000), outputs=outputs, p_ref=p_refs,
         spread=_float(args.spread, "spread", 0), mode=mode, statistics=args.statistics, clip=clip,
         inner_steps=inner, optimizer=optimizer, lr=lr, kl=args.kl, device=str(args.device).strip().lower(),
-        dtype=args.dtype, seed=_int(args.seed, "seed", 0, 2**63 - 1),
+        dtype=args.dtype, seed=parse_int(args.seed, "seed", 0, 2**63 - 1),
         level=_float(args.level, "level", 0, 1, lo_open=True),
-        vocab=_int(args.vocab, "vocab", 2, 256), length=_int(args.length, "length", 1, 20),
-        layers=_int(args.layers, "layers", 1, 16), d_model=_int(args.d_model, "d-model", 2, 4096),
-        heads=_int(args.heads, "heads", 1, 64), init_scale=_float(args.init_scale, "init-scale", 0),
+        vocab=parse_int(args.vocab, "vocab", 2, 256), length=parse_int(args.length, "length", 1, 20),
+        layers=parse_int(args.layers, "layers", 1, 16), d_model=parse_int(args.d_model, "d-model", 2, 4096),
+        heads=parse_int(args.heads, "heads", 1, 64), init_scale=_float(args.init_scale, "init-scale", 0),
         verifier=str(args.verifier),
     )
     if spec.level >= 1:
@@ -165,7 +156,7 @@ def run(args) -> int:
     device = resolve_device(spec.device)
     if device.type == "cuda":
         torch.use_deterministic_algorithms(True, warn_only=True)
-    torch.set_num_threads(_int(args.threads, "threads", 1, 1024))
+    torch.set_num_threads(parse_int(args.threads, "threads", 1, 1024))
     from ..training.experiment import plot_simulation, run_simulation
 
     from rich.console import Console

@@ -84,7 +84,6 @@ def trap_for_fixed_point(m: LogitMap, fp: FixedPoint, bits: int = 128) -> Trap |
     c = mpf_to_fraction(fp.logit)
     tol = mpf_to_fraction(fp.radius)
     scale = max(Fraction(1), abs(c))
-    best = None
 
     def ok(k):
         R = scale * Fraction(2) ** k
@@ -94,24 +93,29 @@ def trap_for_fixed_point(m: LogitMap, fp: FixedPoint, bits: int = 128) -> Trap |
         return (R, float(q.upper().mid())) if q < 1 else None
 
     with arb_prec(bits):
-        first = ok(-6)
-        if first is not None:  # grow while the contraction bound holds
-            best = first
-            for k in range(-5, 61):
-                r = ok(k)
-                if r is None:
-                    break
-                best = r
-        else:  # shrink until it holds
-            for k in range(-7, -160, -1):
-                r = ok(k)
-                if r is not None:
-                    best = r
-                    break
+        best = _largest_ok(ok, -6, 60, -160)
     if best is None:
         return None
     R, q = best
     return Trap(c - R, c + R, (c - R + 2 * tol, c + R - 2 * tol), q, 1, fp.logit)
+
+
+def _largest_ok(ok, start: int, top: int, bottom: int):
+    """Doubling search over radii 2^e: from ``start``, grow while ``ok(e)`` holds (up to
+    ``top``), or shrink until it holds (down to ``bottom``); the last success or None."""
+    best = ok(start)
+    if best is not None:
+        for e in range(start + 1, top + 1):
+            r = ok(e)
+            if r is None:
+                break
+            best = r
+        return best
+    for e in range(start - 1, bottom - 1, -1):
+        best = ok(e)
+        if best is not None:
+            return best
+    return None
 
 
 def _propagate(m: LogitMap, J: arb, k: int, L_ref: arb):
@@ -302,18 +306,7 @@ def _cycle(m: LogitMap, k: int, x0: float, digits: int, steps: int, trace) -> Or
                 return (R, float(abs(D).upper().mid()))
             return None
 
-        cert = ok(-12)
-        if cert is not None:  # grow while it holds
-            for e in range(-11, 1):
-                r = ok(e)
-                if r is None:
-                    break
-                cert = r
-        else:  # shrink until it holds
-            for e in range(-13, -120, -1):
-                cert = ok(e)
-                if cert is not None:
-                    break
+        cert = _largest_ok(ok, -12, 0, -120)
         if cert is None:
             return Orbit("unresolved", None, [], [], None, None, steps,
                          {"reason": f"a period-{k} cycle is seen numerically near L = {x0:.17g} but no "

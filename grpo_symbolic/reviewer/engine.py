@@ -28,6 +28,7 @@ from fractions import Fraction
 import mpmath as mp
 from flint import arb
 
+from ..exact.fixed_points import mpf_to_fraction
 from ..exact.arbutil import arb_prec, interval, to_arb
 from ..exact.logit_map import LogitMap
 from ..params import Params
@@ -109,19 +110,6 @@ class OrbitInfo:
     evidence: dict = field(default_factory=dict)
 
 
-def _frac(x) -> Fraction:
-    """Exact value of an mpmath number, without rounding it to the current precision."""
-    if not isinstance(x, mp.mpf):
-        x = mp.mpf(x)
-    sign, man, exp, _ = x._mpf_
-    if man == 0:
-        if exp != 0:
-            raise ValueError("not a finite number")
-        return Fraction(0)
-    v = Fraction(int(man)) * (Fraction(2) ** int(exp))
-    return -v if sign else v
-
-
 def _arb_to_fraction(x: arb) -> Fraction:
     """Exact value of an exact Arb number (an end point)."""
     from ..exact.fixed_points import arb_mid_fraction
@@ -131,7 +119,7 @@ def _arb_to_fraction(x: arb) -> Fraction:
 
 def _ball_of(x, r) -> tuple:
     """Exact ends of [x - r, x + r] (mpmath numbers, no rounding)."""
-    c, rr = _frac(x), abs(_frac(r))
+    c, rr = mpf_to_fraction(x), abs(mpf_to_fraction(r))
     return c - rr, c + rr
 
 
@@ -196,7 +184,7 @@ class PointEngine:
                     if b.slope == mp.inf:
                         slope = arb.pos_inf()
                     else:  # boundary slopes are exp of an Arb limit, printed to digits + 5
-                        x = _frac(mp.mpf(b.slope))
+                        x = mpf_to_fraction(mp.mpf(b.slope))
                         r = abs(x) * Fraction(1, 10 ** max(5, self.digits - 2))
                         slope = interval(x - r, x + r)
                     items.append(BFPItem(int(b.p), slope, b.stable))
@@ -293,7 +281,7 @@ def certify_cycle(m: LogitMap, k: int, points: list, steps: int, digits: int, wa
     and the last into J)."""
     if k is None or k < 2 or not points:
         return None
-    c = _frac(points[0])
+    c = mpf_to_fraction(points[0])
     scale = max(Fraction(1), abs(c))
     bits = int(3.33 * (digits + 25)) + 64
     t = scale * Fraction(1, 2 ** int(3.33 * max(digits - 5, 8)))
