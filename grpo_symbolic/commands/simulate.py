@@ -228,7 +228,9 @@ def _print_rich(d: dict, figure) -> None:
         t.add_row(*row)
     con.print(t)
     s = d["summary"]
-    con.print(f"band: {d['band']['text']}")
+    from rich.markup import escape
+
+    con.print(f"band: {escape(d['band']['text'])}")
     con.print(f"max |mean dev|: population {s['max_abs_mean_dev_population']:.3e}, "
               f"finite G {s['max_abs_mean_dev_group']:.3e}; all within band: "
               + ("[green]yes[/]" if s["all_within_band"] else "[red]no[/]")
@@ -239,6 +241,16 @@ def _print_rich(d: dict, figure) -> None:
                   f"trained - E p_1 = {it1['dev_sampled_argmax']:+.2e} (band {it1['band_sampled_argmax']:.2e}: "
                   + ("[green]within[/]" if it1["within_sampled_argmax_band"] else "[red]outside[/]")
                   + f"); Jensen bias E p_1 - p_1^G = {it1['jensen_bias']:+.2e}")
+    later = [it for it in d["iterations"][1:] if "pred_law_mean" in it]
+    if later:
+        worst = max(later, key=lambda it: abs(it["dev_law"]))
+        con.print(f"every iteration, exact law of a converged sampled step from the trained policy: "
+                  f"within its band at {sum(it['within_law_band'] for it in later)} of {len(later)} "
+                  f"(worst n = {worst['n']}: {worst['dev_law']:+.2e}, band {worst['band_law']:.2e}); "
+                  f"law - finite-G recurrence at n = {later[-1]['n']}: {later[-1]['law_minus_group']:+.2e}")
+    if s.get("max_abs_opt_gap") is not None:
+        con.print(f"optimiser gap (trained - exact maximiser of the drawn objective), worst mean: "
+                  f"{s['max_abs_opt_gap']:.2e}")
     con.print(f"finite-G prediction: {d['predictions']['group']}")
     if eff:
         con.print(f"pred eff.: {d['predictions']['effective']}; max |mean dev| from it: "

@@ -12,10 +12,15 @@ dict (the ``grpo-symbolic simulate --json`` contract):
   are the ``delta_n`` of Assumption 1), the clip fraction and KL values;
 * with ``--clip`` or ``--kl k3``: ``pred_effective`` -- the exact maximiser of the expected
   objective that is really optimised (:func:`.theory.effective_pos`), and ``dev_effective``;
-* sample mode, exact KL, no clip, iteration 1: ``pred_sampled_argmax_mean`` and
-  ``band_sampled_argmax`` -- the exact law of a fully converged sampled step
-  (:func:`.loop.sampled_argmax_pos_moments`, all group count vectors enumerated), and
-  ``jensen_bias`` = its mean minus the finite-G recurrence;
+* sample mode, exact KL, no clip, every iteration: ``pred_law_mean``, ``dev_law``,
+  ``band_law`` -- the exact conditional law, given the trained ``pi~_{n-1}``, of the PoS
+  of a fully converged sampled step (:func:`.loop.sampled_argmax_pos_moments`, all group
+  count vectors enumerated), ``law_minus_group`` = its mean minus the finite-G
+  recurrence; ``opt_gap`` = mean PoS of the trained policy minus that of the exact
+  maximiser of the objective actually drawn (:func:`.loop.sampled_step`), i.e. the
+  optimiser's shortfall alone.  At iteration 1 (from ``pi_ref``) the law fields are
+  also given as ``pred_sampled_argmax_mean``, ``band_sampled_argmax`` and
+  ``jensen_bias``;
 * ``summary``: worst deviations, whether every iteration is within its band, and the
   Theorem 10 check ``|p~_n - p_n| <= TV(pi~_n, pi_n)`` per prompt.
 
@@ -39,7 +44,7 @@ import torch
 
 from ..params import Params
 from .loop import GRPOConfig, sampled_argmax_pos_moments, train
-from .policies import make_tabular_policy, make_transformer_policy, pos_from_log_probs
+from .policies import make_tabular_policy, make_transformer_policy, nonparametric_iterate, pos_from_log_probs
 from .theory import binomial_band, bonferroni_z, clt_band, effective_pos, group_weights, predict_pos
 
 #: deterministic tolerance for expectation mode (converged float64 optimisation)
@@ -127,19 +132,23 @@ def run_simulation(spec: SimulationSpec, device=None, progress=None) -> dict:
     P = spec.params
     pred_pop = predict_pos(P, p_ref, M, statistics="population")
     pred_grp = predict_pos(P, p_ref, M, statistics="group")
-    # iteration 1 of sample mode, exact KL, no clip: the exact law of a fully converged step
-    sam = None
+    # sample mode, exact KL, no clip: before each iteration, the exact law of the PoS of a
+    # fully converged step from the *trained* policy (all group count vectors enumerated)
+    step_law = None
     if spec.mode == "sample" and spec.kl == "exact" and spec.clip is None \
             and math.comb(cfg.group_size + policy.num_outputs - 1, policy.num_outputs - 1) <= 200_000:
-        with torch.no_grad():
-            ref_all = policy.ref_log_probs_all()
-            m1, v1 = sampled_argmax_pos_moments(ref_all, ref_all, policy.success, G=cfg.group_size,
-                                                convention=cfg.convention, eps=cfg.eps, beta=cfg.beta,
-                                                alpha=cfg.alpha)
-        sam = (m1.to("cpu", torch.float64).numpy(), v1.to("cpu", torch.float64).numpy())
+        ref_all = policy.ref_log_probs_all()
+
+        def step_law(logp_old):
+            return sampled_argmax_pos_moments(logp_old, ref_all, policy.success, G=cfg.group_size,
+                                              convention=cfg.convention, eps=cfg.eps, beta=cfg.beta,
+                                              alpha=cfg.alpha)
     gen = torch.Generator(device=device).manual_seed(spec.seed + 1)
     cb = (lambda n, rec: progress(n, M)) if progress is not None else None
-    out = train(policy, cfg, M, generator=gen, targets={"population": pred_pop, "group": pred_grp}, callback=cb)
+    out = train(policy, cfg, M, generator=gen, targets={"population": pred_pop, "group": pred_grp}, callback=cb,
+                step_law=step_law)
+    law = (out["law_mean"].numpy(), out["law_var"].numpy()) if "law_mean" in out else None
+    drawn = out["drawn_pos"].numpy() if "drawn_pos" in out else None
     pos = out["pos"].numpy()
     N = pos.shape[1]
     slack = 1e-12 if spec.dtype == "float64" else 1e-5  # rounding in the Thm 10 check
@@ -152,6 +161,8 @@ def run_simulation(spec: SimulationSpec, device=None, progress=None) -> dict:
     z = bonferroni_z(M, spec.level)
     iters = []
     all_ok = True
+    law_ok = True
+    max_gap = 0.0
     thm10_ok = True
     max_dev = {"population": 0.0, "group": 0.0}
     max_prompt_dev = {"population": 0.0, "group": 0.0}
@@ -183,12 +194,24 @@ def run_simulation(spec: SimulationSpec, device=None, progress=None) -> dict:
                        "loss": _f(out["loss"][n - 1]), "surrogate": _f(out["surrogate"][n - 1]),
                        "kl_ref": _f(out["kl_ref"][n - 1]), "kl_prev": _f(out["kl_prev"][n - 1]),
                        "clip_frac": _f(out["clip_frac"][n - 1])})
-            if n == 1 and sam is not None:
-                d1 = float((pos[1] - sam[0]).mean())
-                h1 = z * math.sqrt(float(sam[1].sum())) / N
-                it.update({"pred_sampled_argmax_mean": _f(sam[0].mean()), "dev_sampled_argmax": d1,
-                           "band_sampled_argmax": h1, "within_sampled_argmax_band": bool(abs(d1) <= h1),
-                           "jensen_bias": _f((sam[0] - pred_grp[1]).mean())})
+            if law is not None:
+                lm, lv = law[0][n - 1], law[1][n - 1]
+                d = float((pos[n] - lm).mean())
+                h = z * math.sqrt(float(lv.sum())) / N
+                law_ok &= abs(d) <= h
+                it.update({"pred_law_mean": _f(lm.mean()), "dev_law": d, "band_law": h,
+                           "within_law_band": bool(abs(d) <= h),
+                           "law_minus_group": _f((lm - pred_grp[n]).mean())})
+                if n == 1:  # from pi_ref: the exact law of one sampled step, and its Jensen bias
+                    it.update({"pred_sampled_argmax_mean": it["pred_law_mean"], "dev_sampled_argmax": d,
+                               "band_sampled_argmax": h, "within_sampled_argmax_band": bool(abs(d) <= h),
+                               "jensen_bias": it["law_minus_group"]})
+            if drawn is not None:
+                gap = pos[n] - drawn[n - 1]
+                max_gap = max(max_gap, abs(_f(gap.mean())))
+                it.update({"opt_gap": _f(gap.mean()), "max_prompt_opt_gap": _f(np.abs(gap).max()),
+                           "drawn_pos_mean": _f(drawn[n - 1].mean()),
+                           "drawn_tv_mean": _f(out["drawn_tv"][n - 1].mean())})
             if spec.mode == "sample":
                 ss = out["sample_success"][n - 1].numpy()
                 po = out["p_old"][n - 1].numpy()
@@ -212,10 +235,11 @@ def run_simulation(spec: SimulationSpec, device=None, progress=None) -> dict:
                  f"sample success rate: |mean_q(k/G - p_old)| <= z*sqrt(sum p(1-p)/G)/N (binomial)"
                  if spec.mode == "sample" else
                  f"expectation mode (deterministic): max_q |p~_n - p_n^{ref_name}| <= {EXPECTATION_TOL:g}")
-    if sam is not None:
-        band_text += ("; iteration 1 also: exact mean/variance of the PoS of the maximiser of the sampled "
-                      "objective (enumerating all group count vectors), |mean_q(p~_1 - E p_1^s)| <= "
-                      "z*sqrt(sum_q Var_q)/N; E p_1^s - p_1^G is the Jensen bias of sampled GRPO")
+    if law is not None:
+        band_text += ("; every iteration also: the exact conditional law of the PoS of the maximiser of the "
+                      "sampled objective from the trained pi~_{n-1} (all group count vectors enumerated), "
+                      "|mean_q(p~_n - E[p_n^s | pi~_{n-1}])| <= z*sqrt(sum_q Var_q)/N (prompts are independent "
+                      "given the past); at n = 1, E p_1^s - p_1^G is the Jensen bias of sampled GRPO")
     if spec.mode == "sample" and spec.policy == "transformer":
         band_text += "; transformer prompts share parameters, so the CLT band is indicative only"
     return {
@@ -239,6 +263,8 @@ def run_simulation(spec: SimulationSpec, device=None, progress=None) -> dict:
                     "max_abs_mean_dev_effective": max_eff if modified else None,
                     "all_within_band": bool(all_ok),
                     "jensen_bias_iter1": iters[1].get("jensen_bias") if M >= 1 else None,
+                    "all_within_law_band": bool(law_ok) if law is not None else None,
+                    "max_abs_opt_gap": max_gap if drawn is not None else None,
                     "final_tv_population": iters[-1]["tv_population_mean"],
                     "final_tv_group": iters[-1]["tv_group_mean"],
                     "thm10_pos_gap_le_tv": bool(thm10_ok)},
@@ -268,6 +294,9 @@ def plot_simulation(data: dict, path: str) -> None:
     ax.fill_between(n, ref - band, ref + band, color="tab:orange", alpha=0.25, label="band (reference)")
     ax.plot(n, pp, "--", color="tab:blue", label="population recurrence")
     ax.plot(n, pg, "-.", color="tab:orange", label=f"finite-G recurrence (G={data['config']['group_size']})")
+    if len(its) > 1 and "pred_law_mean" in its[1]:
+        ax.plot(n[1:], [it["pred_law_mean"] for it in its[1:]], "s:", color="tab:red", ms=3,
+                label="exact law of a sampled step (mean)")
     ax.plot(n, emp, "o-", color="k", ms=3, label="trained (exact PoS, mean)")
     ax.set_xlabel("iteration n")
     ax.set_ylabel("PoS (mean over prompts)")
@@ -289,3 +318,42 @@ def plot_simulation(data: dict, path: str) -> None:
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
+
+
+def sampled_step_at_recurrence(params: Params, p_ref, *, outputs: int = 4, iterations: int = 200,
+                               seed: int = 0) -> list[dict]:
+    r"""One *sampled* step taken from the finite-G recurrence's own state.
+
+    For each ``p_ref`` (a tabular prompt with ``outputs`` outputs, conditional laws as in
+    :func:`.policies.make_tabular_policy` with ``seed``): iterate the finite-G recurrence
+    ``iterations`` times to ``p_M`` (its limit when the orbit converges; ``settled`` =
+    ``|p_M - p_{M-1}|``), take the non-parametric policy ``pi_M`` with that PoS, and give
+    the exact law of the PoS of the maximiser of the sampled objective from ``pi_M``
+    (:func:`.loop.sampled_argmax_pos_moments`): ``law_mean``, ``law_sd`` and
+    ``bias = law_mean - p_M``.  A fixed point of the recurrence that is not (in mean) a
+    fixed point of the sampled iteration shows up as ``bias != 0``.  ``p_degenerate =
+    p_M^G + (1-p_M)^G`` is the chance that the group's rewards are all equal; then every
+    advantage is 0 and, with ``alpha = 1``, the sampled maximiser is ``pi_ref`` itself.
+    """
+    G = int(params.group_size or 0)
+    if G < 2:
+        raise ValueError("params.group_size must be >= 2")
+    vals = np.asarray([float(x) for x in p_ref], dtype=float)
+    traj = predict_pos(params, vals, iterations, statistics="group")
+    pol = make_tabular_policy(torch.tensor(vals, dtype=torch.float64), outputs,
+                              generator=torch.Generator().manual_seed(seed))
+    ref = pol.ref_log_probs_all()
+    p_m = torch.tensor(traj[-1], dtype=torch.float64)
+    with torch.no_grad():
+        start = nonparametric_iterate(ref, pol.success, torch.tensor(vals, dtype=torch.float64), p_m)
+        mean, var = sampled_argmax_pos_moments(start, ref, pol.success, G=G, convention=params.convention,
+                                               eps=float(params.eps), beta=float(params.beta),
+                                               alpha=float(params.alpha))
+    rows = []
+    for i, pr in enumerate(vals):
+        p = float(traj[-1, i])
+        rows.append({"p_ref": float(pr), "group_size": G, "p_recurrence": p,
+                     "settled": float(abs(traj[-1, i] - traj[-2, i])),
+                     "law_mean": float(mean[i]), "law_sd": math.sqrt(float(var[i])),
+                     "bias": float(mean[i]) - p, "p_degenerate": p ** G + (1 - p) ** G})
+    return rows

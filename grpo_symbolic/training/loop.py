@@ -30,7 +30,9 @@ class) shows up as a deviation.
 Diagnostics per iteration (``diagnostics=True``): ``step_tv = TV(pi~_n, Pi(pi~_{n-1}))``,
 the distance from the trained policy to the exact one-step maximiser from the
 *trained* previous policy (with exact KL, no clip, and the expected weights of
-``statistics``), and its PoS ``step_pos``.
+``statistics``), and its PoS ``step_pos``; in sample mode with exact KL and no clip also
+``drawn_tv``/``drawn_pos``, the same for the maximiser of the objective actually drawn
+(:func:`sampled_step`), so ``pos - drawn_pos`` is the optimiser's shortfall alone.
 """
 
 from __future__ import annotations
@@ -119,6 +121,30 @@ def closed_form_step(logp_ref: torch.Tensor, logp_old: torch.Tensor, advantages:
     return torch.log_softmax(alpha * logp_ref + (1 - alpha) * logp_old + advantages / beta, dim=-1)
 
 
+def sampled_step(logp_ref: torch.Tensor, logp_old: torch.Tensor, idx: torch.Tensor, adv: torch.Tensor,
+                 beta: float, alpha: float = 1.0) -> torch.Tensor:
+    r"""Log-probabilities of the exact maximiser over all policies of the *drawn* objective
+    ``(1/G) sum_i A_i pi(o_i)/pi_old(o_i) - beta*(alpha KL(pi||pi_ref) + (1-alpha) KL(pi||pi_old))``
+    (exact KL, no clipping), for the group ``idx`` ``(N, G)`` with advantages ``adv``.
+
+    The surrogate is linear in ``pi``: ``sum_o pi(o) Ahat(o)`` with
+    ``Ahat(o) = sum_{i: o_i = o} A_i / (G pi_old(o))`` (zero for outputs not drawn), so
+    the maximiser is :func:`closed_form_step` with ``Ahat`` in place of ``Abar``.  It is
+    what a sample-mode iteration returns when its optimiser converges; its distance to the
+    trained policy separates optimiser shortfall from the effect of sampling.
+
+    >>> import torch
+    >>> lr = torch.log(torch.tensor([[0.5, 0.5]], dtype=torch.float64))
+    >>> idx = torch.tensor([[0, 0]]); adv = torch.tensor([[1.0, 1.0]], dtype=torch.float64)
+    >>> sampled_step(lr, lr, idx, adv, beta=1.0).exp()   # Ahat = (2/(2*0.5), 0) = (2, 0)
+    tensor([[0.8808, 0.1192]], dtype=torch.float64)
+    """
+    G = idx.shape[-1]
+    total = torch.zeros_like(logp_old).scatter_add_(-1, idx, adv.to(logp_old.dtype))
+    ahat = total / (G * torch.exp(logp_old))
+    return closed_form_step(logp_ref, logp_old, ahat, beta, alpha)
+
+
 def make_optimizer(policy, cfg: GRPOConfig):
     """Adam / SGD (``lr``) or L-BFGS (``lr``, ``lbfgs_max_iter``, strong-Wolfe line search)."""
     params = [p for p in policy.parameters() if p.requires_grad]
@@ -134,7 +160,7 @@ def grpo_iteration(policy, cfg: GRPOConfig, optimizer=None, generator: torch.Gen
     """One iteration of Algorithm 1 on ``policy`` (in place); returns a record of
     ``(N,)`` tensors: ``p_old``, ``pos`` (exact PoS after the iteration),
     ``sample_success`` (``k/G``, sample mode), ``degenerate`` (all-equal groups, sample
-    mode), ``step_tv``/``step_pos`` (diagnostics), and scalars ``loss``, ``surrogate``,
+    mode), ``step_tv``/``step_pos`` and ``drawn_tv``/``drawn_pos`` (diagnostics), and scalars ``loss``, ``surrogate``,
     ``kl_ref``, ``kl_prev``, ``clip_frac`` from the last optimiser step."""
     if optimizer is None:
         optimizer = make_optimizer(policy, cfg)
@@ -195,13 +221,17 @@ def grpo_iteration(policy, cfg: GRPOConfig, optimizer=None, generator: torch.Gen
                                       cfg.beta, cfg.alpha)
             rec["step_tv"] = tv_distance(logp_new, target)
             rec["step_pos"] = pos_from_log_probs(target, success)
+            if idx is not None and cfg.kl == "exact" and cfg.clip is None:
+                drawn = sampled_step(ref_all, logp_all_old, idx, adv, cfg.beta, cfg.alpha)
+                rec["drawn_tv"] = tv_distance(logp_new, drawn)
+                rec["drawn_pos"] = pos_from_log_probs(drawn, success)
     rec["loss"] = last["loss"]
     rec.update(last["stats"])
     return rec
 
 
 def train(policy, cfg: GRPOConfig, iterations: int, *, generator: torch.Generator | None = None,
-          targets: dict | None = None, callback=None) -> dict:
+          targets: dict | None = None, callback=None, step_law=None) -> dict:
     """Run ``iterations`` iterations of :func:`grpo_iteration`; returns CPU float64 arrays.
 
     * ``pos``: ``(M+1, N)`` exact PoS, row 0 = the initial policy (``pi_ref``);
@@ -213,7 +243,10 @@ def train(policy, cfg: GRPOConfig, iterations: int, *, generator: torch.Generato
 
     Adam/SGD keep one optimiser for the whole run (as real trainers do); L-BFGS gets a
     fresh one per iteration (its curvature history belongs to one objective).
-    ``callback(n, record)`` is called after each iteration.
+    ``callback(n, record)`` is called after each iteration.  ``step_law(logp_old)``, if
+    given, is called before each iteration with the policy's current log-probabilities and
+    returns ``(mean, var)`` ``(N,)`` tensors, recorded as ``law_mean``/``law_var`` ``(M, N)``
+    (e.g. :func:`sampled_argmax_pos_moments`: the conditional law of the next iterate).
     """
     cfg.validate()
     optimizer = None if cfg.optimizer == "lbfgs" else make_optimizer(policy, cfg)
@@ -227,6 +260,11 @@ def train(policy, cfg: GRPOConfig, iterations: int, *, generator: torch.Generato
     for name, traj in tgt.items():
         out[f"tv_{name}"] = [tv_distance(logp0, nonparametric_iterate(ref_all, success, p_ref, traj[0]))]
     for n in range(1, iterations + 1):
+        if step_law is not None:
+            with torch.no_grad():
+                mean, var = step_law(policy.log_probs_all().detach())
+            out.setdefault("law_mean", []).append(mean)
+            out.setdefault("law_var", []).append(var)
         rec = grpo_iteration(policy, cfg, optimizer, generator)
         out["pos"].append(rec.pop("pos"))
         if tgt:
