@@ -189,9 +189,13 @@ def reduced_objective(p_new, *, p_old: float, p_ref: float, w_plus: float, w_min
 
     When ``pi_old`` has ``pi_ref``'s conditional laws on S and F, every term of the
     expected objective depends on an output only through its class and its ratio
-    ``rho = pi/pi_old``; the objective is concave in ``rho`` for each output (for k3 on
-    the relevant range), so the maximiser keeps the conditional laws and is fixed by
-    ``p_new`` (``rho_S = p_new/p_old``, ``rho_F = (1-p_new)/(1-p_old)``):
+    ``rho = pi/pi_old``; where the objective is concave in ``rho`` for each output, the
+    maximiser keeps the conditional laws and is fixed by ``p_new``
+    (``rho_S = p_new/p_old``, ``rho_F = (1-p_new)/(1-p_old)``).  This holds for the exact
+    KL, clipped or not.  For k3 it fails once ``pi(o) > 2 pi_ref(o)`` (the k3 term is
+    convex there, :mod:`.k3`): the model is then a restricted maximiser, not the true one.
+
+    The terms:
 
     * surrogate ``p_old f(rho_S, +w_plus) + (1-p_old) f(rho_F, -w_minus)`` (clipped or not);
     * exact KL: ``KL(pi||pi_ref) = kl_B(p_new||p_ref)``, ``KL(pi||pi_old) = kl_B(p_new||p_old)``;
