@@ -7,6 +7,7 @@ import pytest
 import sympy as sp
 
 from grpo_symbolic.exact.group_weights import GroupWeights
+from grpo_symbolic.exact.weights import StdWeights
 from grpo_symbolic.groups import symbolic as S
 
 
@@ -152,7 +153,8 @@ def test_finite_G_differs_from_population_near_ends():
                 pm = mp.mpf(pv)
                 L = mp.log(pm) - mp.log(1 - pm)
                 assert abs(w.omega_mp(L) - mp.sqrt(G - 1)) < 1e-3 * mp.sqrt(G)
-                assert 1 / mp.sqrt(pm * (1 - pm)) > 900
+                population = StdWeights(0).omega_mp(L)  # ~ 1/sqrt(p(1-p)) = 1000
+                assert population > 900 and population > 10 * w.omega_mp(L)
             e = mp.mpf("1e-4")
             w = GroupWeights(G, "paper", Fraction(1, 10000))
             assert abs(w.omega_mp(mp.mpf(60)) - (G - 1) / mp.sqrt(G - 1 + G * G * e)) < 1e-20
