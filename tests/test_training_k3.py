@@ -22,7 +22,11 @@ from grpo_symbolic.training.k3 import (  # noqa: E402
     maximise_k3_objective,
 )
 from grpo_symbolic.training.loop import GRPOConfig, expected_weights, train  # noqa: E402
-from grpo_symbolic.training.policies import make_tabular_policy, pos_from_log_probs  # noqa: E402
+from grpo_symbolic.training.policies import (  # noqa: E402
+    make_tabular_policy,
+    nonparametric_iterate,
+    pos_from_log_probs,
+)
 from grpo_symbolic.training.theory import effective_pos  # noqa: E402
 
 
@@ -68,9 +72,7 @@ def test_two_class_model_of_k3_is_refuted_by_a_better_policy():
     P = Params.parse(norm="std", beta="1", alpha="1", eps="1e-5", p_ref="0.2")
     p_model = torch.tensor(effective_pos(P, [0.2, 0.05], 1, statistics="population", kl="k3")[1])
     # the two-class model's policy: pi_ref's conditional laws, PoS p_model
-    a = torch.log(p_model) - torch.log(torch.tensor([0.2, 0.05], dtype=torch.float64))
-    b = torch.log1p(-p_model) - torch.log1p(-torch.tensor([0.2, 0.05], dtype=torch.float64))
-    model = ref + torch.where(S, a[:, None], b[:, None])
+    model = nonparametric_iterate(ref, S, torch.tensor([0.2, 0.05], dtype=torch.float64), p_model)
     best, j_best = maximise_k3_objective(ref, ref, A, 1.0, starts=16, extra=[model])
     j_model = k3_objective(model, ref, ref, A, 1.0)
     assert bool((j_best >= j_model - 1e-12).all())

@@ -329,8 +329,8 @@ def sampled_argmax_pos_moments(logp_old: torch.Tensor, logp_ref: torch.Tensor, s
         ki = (nf[None] * sc[:, None, :].to(nf.dtype)).sum(-1).long()      # successes in the group
         adv = torch.where(sc[:, None, :], a_succ[ki][..., None], a_fail[ki][..., None])  # (n, C, K)
         ahat = nf[None] * adv / (G * torch.exp(lo)[:, None, :])
-        logits = alpha * lr[:, None, :] + (1 - alpha) * lo[:, None, :] + ahat / beta
-        pos = pos_from_log_probs(torch.log_softmax(logits, -1), sc[:, None, :].expand_as(logits))
+        logp_new = closed_form_step(lr[:, None, :], lo[:, None, :], ahat, beta, alpha)  # (n, C, K)
+        pos = pos_from_log_probs(logp_new, sc[:, None, :].expand_as(logp_new))
         w = torch.exp(logprob)
         m = (w * pos).sum(-1)
         means.append(m)
