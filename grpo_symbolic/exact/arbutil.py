@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from contextlib import contextmanager
 from fractions import Fraction
 
 import flint
-from flint import arb, fmpq
+from flint import arb, fmpq, fmpz
 
 
 @contextmanager
@@ -21,16 +22,76 @@ def arb_prec(bits: int):
 
 
 def to_arb(x) -> arb:
-    """Exact Arb value of an int or Fraction (a ball of radius 0 when exact)."""
+    """Arb enclosure of an *exact* number: an int, a Fraction, an fmpz/fmpq or an arb.
+
+    The value is rounded to the working precision with a radius that covers the
+    rounding (radius 0 when it fits, e.g. an int of at most ``prec`` bits).  Floats,
+    mpmath numbers, NumPy scalars and strings are refused: their value is the result of
+    a rounded computation (or a decimal that is not the number meant), so taking them as
+    exact would make a ball that need not contain the true value.  Convert them on
+    purpose (``fixed_points.mpf_to_fraction`` for an mpf known to be exact) instead.
+
+    >>> to_arb(Fraction(1, 4))
+    0.250000000000000
+    >>> to_arb(0.1)
+    Traceback (most recent call last):
+    ...
+    TypeError: to_arb takes an exact number (int, Fraction, fmpq, arb), not float
+    """
     if isinstance(x, arb):
         return x
     if isinstance(x, Fraction):
         if x.denominator == 1:
             return arb(x.numerator)
         return arb(fmpq(x.numerator, x.denominator))
-    if isinstance(x, int):
+    if isinstance(x, (int, fmpz, fmpq)):
         return arb(x)
-    return arb(x)
+    raise TypeError(f"to_arb takes an exact number (int, Fraction, fmpq, arb), not {type(x).__name__}")
+
+
+def mpf_of_arb_mid(x: arb):
+    """The midpoint of an Arb ball as an mpmath number, exactly: built from its
+    ``(man, exp)`` at a precision that holds the whole mantissa (an mpf keeps its
+    mantissa afterwards, whatever mpmath's working precision)."""
+    import mpmath as mp
+
+    if x.mid().is_zero():
+        return mp.mpf(0)
+    man, exp = x.mid().man_exp()
+    man, exp = int(man), int(exp)
+    with mp.workprec(max(53, abs(man).bit_length() + 8)):
+        return mp.mpf((man, exp))
+
+
+#: log2(10)
+LOG2_10 = 3.321928094887362
+
+
+def rel_bits_needed(digits: int) -> int:
+    """Relative accuracy (bits) of a ball whose midpoint shows ``digits`` correct
+    significant digits: ``rad <= 10^-(digits+3) |mid|``."""
+    return int(math.ceil((digits + 3) * LOG2_10)) + 1
+
+
+def certified_digits(b: arb, digits: int) -> int:
+    """How many of ``digits`` significant digits of the midpoint of ``b`` are certified:
+    ``digits`` when ``rad(b) <= 10^-(digits+3)|mid(b)|`` (or ``b`` is exact), else
+    ``floor(rel_accuracy / log2(10)) - 3`` (at least 0).  A ball containing 0 and not
+    exactly 0 certifies no digit."""
+    if not b.is_finite():
+        return 0
+    if b.is_exact():
+        return digits
+    acc = b.rel_accuracy_bits()
+    if acc >= rel_bits_needed(digits):
+        return digits
+    return max(0, min(digits, int(acc / LOG2_10) - 3))
+
+
+def is_rel_tight(b: arb, digits: int) -> bool:
+    """True when the midpoint of the finite ball ``b`` has ``digits`` certified
+    significant digits (see :func:`certified_digits`)."""
+    return bool(b.is_finite()) and certified_digits(b, digits) >= digits
 
 
 def interval(lo, hi) -> arb:

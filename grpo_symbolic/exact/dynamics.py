@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import mpmath as mp
 
 from ..params import Params
+from .arbutil import certified_digits, mpf_of_arb_mid
 from .boundary import BoundaryFixedPoint, boundary_fixed_points
 from .fixed_points import FixedPoint, Isolation, fixed_points
 from .logit_map import LogitMap
@@ -32,6 +33,19 @@ def fmt(x, digits: int) -> str:
     if x == 0:
         return "0"
     return mp.nstr(x, digits, strip_zeros=False, min_fixed=-4, max_fixed=digits + 1)
+
+
+def fmt_ball(b, digits: int) -> str:
+    """The midpoint of the Arb ball ``b`` with only its certified significant digits
+    (``digits`` when the relative radius is below ``10^-(digits+3)``, fewer otherwise,
+    at least one); ``"inf"`` for ``+inf``, ``"0"`` for an exact 0."""
+    if not b.is_finite():
+        return "inf" if b > 0 else "-inf" if b < 0 else "nan"
+    if b.is_exact() and b.is_zero():
+        return "0"
+    k = max(1, certified_digits(b, digits))
+    with mp.workdps(k + 20):
+        return fmt(mpf_of_arb_mid(b), k)
 
 
 @dataclass
@@ -52,7 +66,7 @@ class DynamicsReport:
                 "logit": fmt(f.logit, D),
                 "p": fmt(f.p, D),
                 "one_minus_p": fmt(f.one_minus_p, D),
-                "slope": fmt(f.slope, D),
+                "slope": fmt_ball(f.slope_ball, D),
                 "stable": f.stable,
                 "certified_radius": mp.nstr(f.radius, 3),
                 "isolating_interval": [str(f.box[0]), str(f.box[1])],
@@ -70,13 +84,15 @@ class DynamicsReport:
                                 else "inf" if o.kind == "to_one" else None),
                 "p": [fmt(1 / (1 + mp.exp(-x)), D) for x in o.points],
                 "one_minus_p": [fmt(1 / (1 + mp.exp(x)), D) for x in o.points],
-                "multiplier": None if o.multiplier is None else fmt(o.multiplier, D),
+                "multiplier": (None if o.multiplier is None else
+                               fmt(o.multiplier, D) if o.multiplier_ball is None else fmt_ball(o.multiplier_ball, D)),
                 "steps_used": o.steps_used,
                 "first_logits": o.trace,
                 "evidence": o.evidence,
             }
             boundary = [{"p": str(b.p), "logit": "inf" if b.p == 1 else "-inf",
-                         "slope": fmt(b.slope, D), "stable": b.stable, "reason": b.reason}
+                         "slope": fmt(b.slope, D) if b.slope_ball is None else fmt_ball(b.slope_ball, D),
+                         "stable": b.stable, "reason": b.reason}
                         for b in self.boundary]
         given = dict(self.params.given) or self.params.as_dict()
         return {

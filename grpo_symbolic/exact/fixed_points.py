@@ -39,7 +39,8 @@ from fractions import Fraction
 import mpmath as mp
 from flint import arb
 
-from .arbutil import arb_prec, interval, to_arb
+from .arbutil import (LOG2_10, arb_prec, interval, is_rel_tight, mpf_of_arb_mid, rel_bits_needed,
+                      to_arb)
 from .logit_map import LogitMap
 
 ISOLATION_BITS = 96
@@ -81,12 +82,15 @@ class FixedPoint:
 
 
 # --------------------------------------------------------------------- search
-def _dyadic_floor(x: float) -> Fraction:
-    return Fraction(math.floor(x))
+def _floor_lower(x: arb) -> Fraction:
+    """An integer ``<=`` every point of the ball ``x``: the floor of its exact lower end
+    (no float: a float of an end point can round past it, and overflows beyond 1e308)."""
+    return Fraction(math.floor(arb_mid_fraction(x.lower())))
 
 
-def _dyadic_ceil(x: float) -> Fraction:
-    return Fraction(math.ceil(x))
+def _ceil_upper(x: arb) -> Fraction:
+    """An integer ``>=`` every point of the ball ``x`` (exact upper end, rounded up)."""
+    return Fraction(math.ceil(arb_mid_fraction(x.upper())))
 
 
 def search_domain(m: LogitMap):
@@ -102,11 +106,11 @@ def search_domain(m: LogitMap):
     ab = to_arb(alpha) * to_arb(beta)
     L_ref = m.L_ref_arb()
     lo_ball = L_ref + inf / ab
-    lo = _dyadic_floor(float(lo_ball.lower().mid())) - 1
+    lo = _floor_lower(lo_ball) - 1
     sup = w.sup_arb()
     if sup is not None:
         hi_ball = L_ref + sup / ab
-        hi = _dyadic_ceil(float(hi_ball.upper().mid())) + 1
+        hi = _ceil_upper(hi_ball) + 1
         reason = ("every zero satisfies L = L_ref + Omega(L)/(alpha*beta) with "
                   "inf Omega <= Omega <= sup Omega")
         return lo, hi, reason
@@ -207,14 +211,23 @@ def _split_point(a: Fraction, b: Fraction) -> Fraction:
 
 # ----------------------------------------------------------------- refinement
 def _to_mpf(x: arb):
-    """Exact mpmath value of the midpoint of an Arb ball."""
-    man, exp = x.mid().man_exp()
-    return mp.mpf((int(man), int(exp)))
+    """Exact mpmath value of the midpoint of an Arb ball (whatever mpmath's precision)."""
+    return mpf_of_arb_mid(x)
 
 
-def _bits_for(digits: int, scale: float) -> int:
-    extra = max(0.0, math.log10(scale)) if scale > 1 else 0.0
-    return int(3.33 * (digits + 12 + extra)) + 32
+def _log10_size(scale: Fraction) -> int:
+    """An integer ``>= log10 max(1, |scale|)`` (exact bit lengths, no float overflow)."""
+    a = abs(Fraction(scale))
+    if a <= 1:
+        return 0
+    return int((a.numerator.bit_length() - a.denominator.bit_length() + 1) * 0.30103) + 1
+
+
+def _bits_for(digits: int, scale) -> int:
+    """Working precision for ``digits`` significant digits of a zero of size up to
+    ``scale`` (log-odds are refined to an absolute accuracy when ``|L| > 1``, which costs
+    ``log10 |L|`` more digits)."""
+    return int(3.33 * (digits + 12 + _log10_size(scale))) + 32
 
 
 def refine_zero(m: LogitMap, box: tuple, digits: int):
@@ -226,13 +239,13 @@ def refine_zero(m: LogitMap, box: tuple, digits: int):
     to lie in ``[x - radius, x + radius]``.
     """
     a, b = box
-    scale = float(max(abs(a), abs(b), 1))
+    scale = max(abs(a), abs(b), Fraction(1))
     target = _bits_for(digits, scale)
     with arb_prec(96):
         lo, hi = to_arb(a), to_arb(b)
         s_lo = _sign(m.G_arb(lo))
         x = ((lo + hi) / 2).mid()
-        tol = arb(2) ** -48 * scale
+        tol = arb(2) ** -48 * to_arb(scale)
         for _ in range(400):
             Gx = m.G_arb(x)
             sx = _sign(Gx)
@@ -296,19 +309,73 @@ def arb_mid_fraction(x: arb) -> Fraction:
     return Fraction(man * 2**exp) if exp >= 0 else Fraction(man, 2**-exp)
 
 
+# ---------------------------------------------------------------- slopes
+#: at most this many extra refinements of a zero to make its slope relatively tight
+SLOPE_ROUNDS = 6
+#: zeros are first refined to this many digits more than reported, so that the slope
+#: (whose radius is about |g''| times the zero's radius) is usually tight at once
+SLOPE_GUARD = 5
+
+
+def _stability(sb: arb) -> bool | None:
+    """``|g'| < 1`` certified: True; ``|g'| > 1`` certified: False; else None.
+    (Ball comparisons, which do not round; ``abs(sb)`` would round to the ambient
+    precision and could lose ``1 - 1e-40 < 1``.)"""
+    if sb < 1 and sb > -1:
+        return True
+    if sb > 1 or sb < -1:
+        return False
+    return None
+
+
+def _more_digits(sb: arb, d: int, digits: int) -> int:
+    """Digits to refine the zero to next: the relative accuracy still missing from the
+    slope ball ``sb`` (in decimal digits, plus a margin), or twice as many when ``sb``
+    contains 0 or is not finite."""
+    if not sb.is_finite() or sb.contains(0):
+        return 2 * d + 10
+    missing = rel_bits_needed(digits) - sb.rel_accuracy_bits()
+    return d + int(missing / LOG2_10) + 5
+
+
+def certified_slope(m: LogitMap, box: tuple, x, rad, digits: int):
+    r"""``(slope_ball, x, rad)``: an Arb ball for the slope ``g'(L*)`` of the zero ``L*``
+    of ``G`` in ``[x - rad, x + rad]`` (certified, inside the isolating ``box``), with
+    relative radius below ``10^-(digits+3)``.
+
+    .. math:: g'(L^*) = (1-\alpha) + \Omega'(L^*)/\beta
+
+    is enclosed by the Arb extension of ``g'`` over the certified interval.  Its radius
+    is about ``|g''| rad`` plus rounding: a fixed absolute accuracy, too coarse for a small
+    slope (``1 - alpha = 1e-40``) or one where ``1 - alpha`` and ``Omega'/beta`` cancel.
+    Then the zero is refined to more digits (smaller ``rad``) at a higher working
+    precision, and ``g'`` re-enclosed, until the ball is relatively tight or
+    ``SLOPE_ROUNDS`` refinements were made (the ball is then still an enclosure, only
+    wider; reports print only its certified digits).  The returned ``x, rad`` are the
+    refined zero and its certified radius."""
+    scale = max(abs(box[0]), abs(box[1]), Fraction(1))
+    d = digits
+    for rnd in range(SLOPE_ROUNDS + 1):
+        with arb_prec(_bits_for(d, scale) + 64):
+            sb = m.dg_arb(_ball(x, rad))
+        if is_rel_tight(sb, digits) or rnd == SLOPE_ROUNDS:
+            return sb, x, rad
+        d = _more_digits(sb, d, digits)
+        x, rad = refine_zero(m, box, d)
+    return sb, x, rad  # pragma: no cover - the loop returns
+
+
 # ---------------------------------------------------------------- public API
 def fixed_points(m: LogitMap, digits: int = 30, isolation: Isolation | None = None):
-    """All fixed points in (0, 1): ``(list[FixedPoint], Isolation)``, sorted by logit."""
+    """All fixed points in (0, 1): ``(list[FixedPoint], Isolation)``, sorted by logit.
+    Each slope is a relatively tight Arb ball (:func:`certified_slope`)."""
     iso = isolation or isolate_fixed_points(m)
     pts = []
     for box in iso.boxes:
-        x, rad = refine_zero(m, box, digits)
-        bits = _bits_for(digits, float(max(abs(box[0]), abs(box[1]), 1)))
-        with mp.workprec(bits), arb_prec(bits):
-            sb = m.dg_arb(_ball(x, rad))
-            slope = _to_mpf(sb)
-        stable = True if abs(sb) < 1 else (False if abs(sb) > 1 else None)
-        pts.append(FixedPoint(logit=x, radius=rad, box=box, slope=slope, slope_ball=sb, stable=stable))
+        x, rad = refine_zero(m, box, digits + SLOPE_GUARD)
+        sb, x, rad = certified_slope(m, box, x, rad, digits)
+        pts.append(FixedPoint(logit=x, radius=rad, box=box, slope=mpf_of_arb_mid(sb), slope_ball=sb,
+                              stable=_stability(sb)))
     pts.sort(key=lambda f: f.logit)
     return pts, iso
 

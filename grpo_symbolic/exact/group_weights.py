@@ -259,7 +259,7 @@ class GroupWeights(Weights):
 
     def domega_mp(self, L):
         """``dOmega_G/dL = p(1-p) * dOmega_G/dp`` (analytic, see module docstring)."""
-        if self.convention == "mean" or self.n <= 0:
+        if self.convention == "mean" or self.n <= 1:
             return mp.mpf(0)
         _, _, dcoef = self._mp_consts()
         val, s = self._horner_mp(dcoef, mp.mpf(L))
@@ -317,7 +317,7 @@ class GroupWeights(Weights):
             return arb(fmpq(self.G - 1, self.G))
         if not X.is_finite():
             return self.inf_arb().union(self.sup_arb())
-        if self.n == 0:
+        if self.n <= 1:  # G = 2, 3: Omega_G = b_0 (b_1 = b_0 by symmetry), a constant
             return self._arb_consts()[0][0]
         if self.convex:
             m, M = abs_range(X)
@@ -330,8 +330,8 @@ class GroupWeights(Weights):
         ``s = p(1-p)`` (range from ``|X|``, ``s`` decreasing in ``|L|``) times the range of
         ``B' = dOmega_G/dp`` (nondecreasing in ``p`` in the convex case: end points; else
         Bernstein subdivision).  Non-finite balls: ``|Omega'| <= (G-2) max|Delta b| / 4``."""
-        if self.convention == "mean" or self.n <= 0:
-            return arb(0)
+        if self.convention == "mean" or self.n <= 1:
+            return arb(0)  # Omega_G is constant (G = 2, 3: b_0 = b_{n}; "mean"): exactly 0
         if not X.is_finite():
             dmax = self._arb_consts()[4]
             bound = arb(self.n) * dmax / 4

@@ -82,7 +82,10 @@ class LogitMap:
         return self._consts()[4]
 
     def _consts(self):
-        """Arb constants at the current precision: (alpha, 1 - alpha, 1/beta, alpha*L_ref, L_ref)."""
+        """Arb constants at the current precision: (alpha, 1 - alpha, 1/beta, alpha*L_ref, L_ref).
+
+        ``1 - alpha`` is rounded from the exact Fraction, not computed as ``1 - arb(alpha)``:
+        the latter has an *absolute* error ``2^-prec``, which swamps ``1 - alpha = 1e-40``."""
         import flint
 
         key = flint.ctx.prec
@@ -90,7 +93,7 @@ class LogitMap:
         if c is None:
             a = to_arb(self.alpha)
             L_ref = logit_of_fraction_arb(self.params.p_ref)
-            c = (a, 1 - a, 1 / to_arb(self.beta), a * L_ref, L_ref)
+            c = (a, to_arb(1 - self.alpha), 1 / to_arb(self.beta), a * L_ref, L_ref)
             self._arb_cache[key] = c
         return c
 

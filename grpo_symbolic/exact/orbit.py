@@ -27,9 +27,11 @@ from fractions import Fraction
 
 import mpmath as mp
 from flint import arb
+from mpmath.libmp import from_rational
 
-from .arbutil import arb_prec, interval, to_arb
-from .fixed_points import FixedPoint, arb_mid_fraction, mpf_to_fraction, search_domain
+from .arbutil import arb_prec, interval, mpf_of_arb_mid, to_arb
+from .fixed_points import (SLOPE_GUARD, FixedPoint, _log10_size, _stability, arb_mid_fraction,
+                           mpf_to_fraction, search_domain)
 from .logit_map import LogitMap
 
 
@@ -66,6 +68,8 @@ class Orbit:
     steps_used: int
     evidence: dict = field(default_factory=dict)
     trace: list = field(default_factory=list)  # first iterates (logits, 17 digits)
+    #: Arb enclosure of the multiplier (None when there is none to report)
+    multiplier_ball: arb | None = None
 
 
 # ---------------------------------------------------------------- traps
@@ -90,7 +94,7 @@ def trap_for_fixed_point(m: LogitMap, fp: FixedPoint, bits: int = 128) -> Trap |
         if R <= 4 * tol:
             return None
         q = _sup_abs_dg(m, c - R, c + R)
-        return (R, float(q.upper().mid())) if q < 1 else None
+        return (R, _float_up(q)) if q < 1 else None
 
     with arb_prec(bits):
         best = _largest_ok(ok, -6, 60, -160)
@@ -129,9 +133,15 @@ def _propagate(m: LogitMap, J: arb, k: int, L_ref: arb):
 
 # --------------------------------------------------------------- helpers
 def _mid_mpf(x: arb):
-    """Exact mpmath value of an Arb midpoint (at the caller's mpmath precision)."""
-    man, exp = x.mid().man_exp()
-    return mp.mpf((int(man), int(exp)))
+    """Exact mpmath value of an Arb midpoint (whatever mpmath's precision)."""
+    return mpf_of_arb_mid(x)
+
+
+def _float_up(x: arb) -> float:
+    """A float ``>=`` every point of the ball ``x`` (a reported bound must not be rounded
+    down: ``float()`` rounds to nearest)."""
+    f = float(x.upper())
+    return f if arb(f) >= x.upper() else math.nextafter(f, math.inf)
 
 
 def _fmt17(x) -> str:
@@ -261,7 +271,7 @@ def _converged(m, trap: Trap, fixed, n, X, digits, trace) -> Orbit:
                           f"where |g'| <= q = {trap.q:.6g} < 1 (Arb), so |L_m - L*| <= q^(m-{n}) |L_{n} - L*| for m >= {n}"),
           "entered_at_step": n, "trap": [str(float(trap.inner[0])), str(float(trap.inner[1]))],
           "contraction": trap.q}
-    return Orbit("converges", 1, [fp.logit], [fp.radius], fp.slope, fp.stable, n, ev, trace)
+    return Orbit("converges", 1, [fp.logit], [fp.radius], fp.slope, fp.stable, n, ev, trace, fp.slope_ball)
 
 
 def _cycle(m: LogitMap, k: int, x0: float, digits: int, steps: int, trace) -> Orbit:
@@ -285,10 +295,9 @@ def _cycle(m: LogitMap, k: int, x0: float, digits: int, steps: int, trace) -> Or
         if bits >= work_bits:
             break
     with arb_prec(work_bits), mp.workprec(work_bits):
-        pts, mult, y = [], mp.mpf(1), x
+        pts, y = [], x
         for _ in range(k):
             pts.append(_mid_mpf(y))
-            mult *= _mid_mpf(m.dg_arb(y))
             y = m.g_arb(y).mid()
 
     # certify: a trap J around the first point for g^k
@@ -303,7 +312,7 @@ def _cycle(m: LogitMap, k: int, x0: float, digits: int, steps: int, trace) -> Or
             J = interval(c - R, c + R)
             img, D = _propagate(m, J, k, L_ref)
             if abs(D) < 1 and img.lower() > J.lower() and img.upper() < J.upper():
-                return (R, float(abs(D).upper().mid()))
+                return (R, _float_up(abs(D)))
             return None
 
         cert = _largest_ok(ok, -12, 0, -120)
@@ -338,7 +347,8 @@ def _cycle(m: LogitMap, k: int, x0: float, digits: int, steps: int, trace) -> Or
     if not distinct:
         return Orbit("unresolved", None, [], [], None, None, steps,
                      {"reason": f"cycle candidate of period {k} has coinciding points"}, trace)
-    radii = _certify_cycle_points(m, pts, k, digits)
+    got = _certify_cycle_points(m, pts, k, digits)
+    radii, mult_ball = got if got is not None else (None, None)
     if radii is None:
         return Orbit("unresolved", None, [], [], None, None, steps,
                      {"reason": f"period-{k} cycle near L = {x0:.17g}: its points could not be certified to "
@@ -348,18 +358,22 @@ def _cycle(m: LogitMap, k: int, x0: float, digits: int, steps: int, trace) -> Or
                           f"|(g^{k})'| <= {q:.6g} < 1 on J (Arb interval propagation), so J holds a unique "
                           f"attracting period-{k} point; the Arb orbit ball enters J at step {entered}"),
           "entered_at_step": entered, "trap": [str(float(c - R)), str(float(c + R))], "contraction": q}
-    return Orbit("cycle", k, [pts[i] for i in order], [radii[i] for i in order], mult, bool(abs(mult) < 1),
-                 entered, ev, trace)
+    return Orbit("cycle", k, [pts[i] for i in order], [radii[i] for i in order], mpf_of_arb_mid(mult_ball),
+                 _stability(mult_ball), entered, ev, trace, mult_ball)
 
 
 def _certify_cycle_points(m: LogitMap, pts, k: int, digits: int):
-    """Certified radii of the cycle points: G_k = g^k - id changes sign on
-    ``[c - t, c + t]`` (Arb, exact end points), so a periodic point lies there; the
-    other points are enclosed by the Arb images of that interval under g, g^2, ...
-    Returns the list of radii (mpf), or None if the certificate fails."""
-    k_bits = int(3.33 * (digits + 25 + max(0.0, math.log10(max(1.0, abs(float(pts[0]))))))) + 64
+    """Certified radii of the cycle points and an Arb ball for the multiplier.
+
+    ``G_k = g^k - id`` changes sign on ``J = [c - t, c + t]`` (Arb, exact end points), so a
+    periodic point lies there; the other points are enclosed by the Arb images
+    ``X_i = g^i(J)``, and the multiplier ``prod_i g'(x_i)`` by ``prod_i g'(X_i)``.  ``t`` sits
+    ``SLOPE_GUARD`` digits below the last reported one so that the multiplier's ball is
+    relatively tight too.  Returns ``(radii, multiplier_ball)`` (radii as mpf, each rounded
+    up), or None if the certificate fails."""
+    k_bits = int(3.33 * (digits + SLOPE_GUARD + 25 + _log10_size(mpf_to_fraction(pts[0])))) + 64
     c = mpf_to_fraction(pts[0])
-    t = Fraction(1, 2 ** (int((digits + 2) * 3.33) + 2))
+    t = Fraction(1, 2 ** (int((digits + 2 + SLOPE_GUARD) * 3.33) + 2))
     for _ in range(4):
         with arb_prec(k_bits):
             def Gk(x):
@@ -371,16 +385,22 @@ def _certify_cycle_points(m: LogitMap, pts, k: int, digits: int):
             lo, hi = Gk(c - t), Gk(c + t)
             if (lo > 0 and hi < 0) or (lo < 0 and hi > 0):
                 J = interval(c - t, c + t)
-                radii = [mp.mpf(t.numerator) / t.denominator]
+                radii = [_mpf_up(t, k_bits)]
+                mult = m.dg_arb(J)
                 X = J
                 for i in range(1, k):
                     X = m.g_arb_tight(X)
-                    with mp.workprec(k_bits):
-                        mid = pts[i]
-                        lo_e = abs(mpf_to_fraction(mid) - arb_mid_fraction(X.lower()))
-                        hi_e = abs(arb_mid_fraction(X.upper()) - mpf_to_fraction(mid))
-                        e = max(lo_e, hi_e)
-                        radii.append(mp.mpf(e.numerator) / e.denominator)
-                return radii
+                    mult = mult * m.dg_arb(X)
+                    mid = mpf_to_fraction(pts[i])
+                    e = max(abs(mid - arb_mid_fraction(X.lower())), abs(arb_mid_fraction(X.upper()) - mid))
+                    radii.append(_mpf_up(e, k_bits))
+                return radii, mult
         k_bits *= 2
     return None
+
+
+def _mpf_up(x: Fraction, bits: int):
+    """The rational ``x`` rounded *up* to a ``bits``-bit mpf (a certified radius must not
+    be rounded down, as ``mpf(num)/den`` may be)."""
+    with mp.workprec(bits):  # mpf(raw) re-rounds to the working precision: make it ``bits``
+        return mp.mpf(from_rational(x.numerator, x.denominator, bits, "c"))

@@ -147,11 +147,9 @@ class PointEngine:
                 items = []
                 for i, f in enumerate(fps, 1):
                     lo, hi = _ball_of(f.logit, f.radius)
-                    # the slope, re-enclosed over the exact certified interval
-                    with arb_prec(int(3.33 * self.digits) + 64):
-                        sb = self.map.dg_arb(interval(lo, hi))
-                    stable = True if abs(sb) < 1 else (False if abs(sb) > 1 else None)
-                    items.append(FPItem(i, lo, hi, sb, stable))
+                    # the slope: g' enclosed over this exact certified interval, refined by the
+                    # engine until relatively tight (a slope of 1e-40 keeps its digits)
+                    items.append(FPItem(i, lo, hi, f.slope_ball, f.stable))
                 self._fixed = (items, iso.complete, fps, "" if iso.complete else
                                f"{len(iso.unresolved)} boxes of the fixed-point search left undecided")
             except Exception as exc:  # an engine failure is "unknown", never a verdict
@@ -179,15 +177,9 @@ class PointEngine:
 
             try:
                 bps = boundary_fixed_points(self.map, digits=self.digits)
-                items = []
-                for b in bps:
-                    if b.slope == mp.inf:
-                        slope = arb.pos_inf()
-                    else:  # boundary slopes are exp of an Arb limit, printed to digits + 5
-                        x = mpf_to_fraction(mp.mpf(b.slope))
-                        r = abs(x) * Fraction(1, 10 ** max(5, self.digits - 2))
-                        slope = interval(x - r, x + r)
-                    items.append(BFPItem(int(b.p), slope, b.stable))
+                # each slope is the Arb ball of exp(+-Omega(-+inf)/beta) computed from the exact
+                # parameters (or +inf / exact 0): an enclosure, used as it is
+                items = [BFPItem(int(b.p), b.slope_ball, b.stable) for b in bps]
                 self._boundary = Coll(items, [True] * len(items), True)
             except Exception as exc:
                 self.errors.append(f"boundary fixed points: {type(exc).__name__}: {exc}")
@@ -244,9 +236,7 @@ class PointEngine:
         if o.kind == "converges":
             fp = min(fps, key=lambda f: abs(f.logit - o.points[0]))
             L = interval(*_ball_of(fp.logit, fp.radius))
-            with arb_prec(int(3.33 * self.digits) + 64):
-                slope = self.map.dg_arb(L)
-            return OrbitInfo("converges", Fraction(1), Pos(L), Coll([Pos(L)], [True], True), slope,
+            return OrbitInfo("converges", Fraction(1), Pos(L), Coll([Pos(L)], [True], True), fp.slope_ball,
                              "converges", ev)
         if o.kind == "cycle":
             self._cycle_points = list(o.points)
@@ -345,7 +335,7 @@ def certify_cycle(m: LogitMap, k: int, points: list, steps: int, digits: int, wa
         b *= 4
     if entered is None:
         return None
-    balls.sort(key=lambda z: float(z.mid()))
+    balls.sort(key=_arb_to_fraction)  # disjoint balls: their exact midpoints order them
     if want_trap:
         return balls, mult, entered, pieces
     return balls, mult, entered

@@ -277,9 +277,13 @@ def s_of_L(L: arb) -> arb:
 
 
 def tanh_half(L: arb) -> arb:
+    """``tanh(L/2)`` over the ball ``L`` (increasing: end points).  Beyond ``|t| > EXP_LIMIT``
+    ``tanh(t/2) = sgn(t) (1 - 2e^{-|t|}/(1 + e^{-|t|}))`` lies in ``sgn(t) [1 - 2^(1-EXP_LIMIT), 1]``:
+    a ball, not the exact ``+-1`` (which tanh never reaches)."""
     def f(t):
         if abs(t) > EXP_LIMIT:
-            return arb(1) if t > 0 else arb(-1)
+            near_one = arb(1) - 2 * _tiny_exp(-abs(t))
+            return near_one if t > 0 else -near_one
         return (t / 2).tanh()
     return f(L.lower()).union(f(L.upper()))
 
@@ -350,7 +354,8 @@ class BallMap:
         self.alpha_zero = isinstance(alpha, Fraction) and alpha == 0
         a = as_ball(alpha)
         self.a = a
-        self.one_minus_a = (1 - a) if not isinstance(alpha, Iv) else Iv(1 - alpha.hi, 1 - alpha.lo).ball()
+        # 1 - alpha from the exact value (1 - as_ball(alpha) would carry an absolute error 2^-prec)
+        self.one_minus_a = as_ball(1 - alpha) if not isinstance(alpha, Iv) else Iv(1 - alpha.hi, 1 - alpha.lo).ball()
         bb = as_ball(beta)
         self.inv_b = finite_or_unknown(inv(bb)) if bb > 0 else UNKNOWN
         self.eps = as_ball(eps) if norm == "std" else None
