@@ -13,6 +13,7 @@ import pkgutil
 import sys
 
 from . import __version__, commands
+from .commands._common import add_common_arguments
 from .errors import InputError
 
 #: Command run when ``grpo-symbolic`` is called with no sub-command.
@@ -27,6 +28,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _command_modules():
+    """The sub-command modules of :mod:`grpo_symbolic.commands`, in ``ORDER``."""
     mods = []
     for info in pkgutil.iter_modules(commands.__path__):
         if info.name.startswith("_"):
@@ -39,6 +41,7 @@ def _command_modules():
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser: one sub-parser per command module, each with the shared flags."""
     parser = _Parser(
         prog="grpo-symbolic",
         description="Machine-checked theory of GRPO with verifiable rewards (arXiv 2503.06639v4).",
@@ -48,11 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     for mod in _command_modules():
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP))
         mod.add_arguments(p)
+        add_common_arguments(p)
         p.set_defaults(_run=mod.run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line ``argv``; return the exit status (2 for bad input)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):

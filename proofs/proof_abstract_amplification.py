@@ -6,7 +6,7 @@ Statement as printed (STATEMENTS.md):
     The fixed point is larger than the reference PoS, so GRPO amplifies the probability of success.
 
 Run ``python proofs/proof_abstract_amplification.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

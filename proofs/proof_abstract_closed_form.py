@@ -10,7 +10,7 @@ Statement as printed (STATEMENTS.md):
     * Contribution (2): a closed-form recursion for the optimal policy as a function of $\pi_{\mathrm{ref}}$, $\pi_{n-1}$ and $p_{n-1}$.
 
 Run ``python proofs/proof_abstract_closed_form.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -9,7 +9,7 @@ Statement as printed (STATEMENTS.md):
     mean+variance; mirror, reference, or both).
 
 Run ``python proofs/proof_abstract_convergence.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

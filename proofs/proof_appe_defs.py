@@ -9,7 +9,7 @@ Statement as printed (STATEMENTS.md):
     * The Rényi divergence "of order $\alpha$ in $(0,1)$" is $D_\alpha(P\|Q)=\frac{1}{\alpha-1}\log\int p^\alpha q^{(1-\alpha)}$.
 
 Run ``python proofs/proof_appe_defs.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

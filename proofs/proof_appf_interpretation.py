@@ -7,7 +7,7 @@ Statement as printed (STATEMENTS.md):
     * As long as these stay small, the PoS of the parametric GRPO policy stays close to the fixed-point PoS $p^*$.
 
 Run ``python proofs/proof_appf_interpretation.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

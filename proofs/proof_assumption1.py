@@ -9,7 +9,7 @@ Statement as printed (STATEMENTS.md):
     * There is $\delta^*\in[0,1)$ with $\sum_{i=1}^n\delta_i\to\delta^*$ as $n\to\infty$.
 
 Run ``python proofs/proof_assumption1.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -10,7 +10,7 @@ Statement as printed (STATEMENTS.md):
       and simplifies it to the form in `thm2`.
 
 Run ``python proofs/proof_eq14.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

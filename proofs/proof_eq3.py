@@ -7,7 +7,7 @@ Statement as printed (STATEMENTS.md):
     $$A_{\pi_{\theta_{old}}}(q,o)=\begin{cases}\frac{1-p(q)}{\sqrt{p(q)(1-p(q))}}&r(q,o)=1\\-\frac{p(q)}{\sqrt{p(q)(1-p(q))}}&r(q,o)=0\end{cases}\quad\text{i.e.}\quad A_{\pi_{\theta_{old}}}(q,o)=\begin{cases}\sqrt{\frac{1-p(q)}{p(q)}}&r(q,o)=1\\-\sqrt{\frac{p(q)}{1-p(q)}}&r(q,o)=0\end{cases}$$
 
 Run ``python proofs/proof_eq3.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -9,7 +9,7 @@ Statement as printed (STATEMENTS.md):
       with $\omega^\pm_\varepsilon$ as in §0.
 
 Run ``python proofs/proof_eq4.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

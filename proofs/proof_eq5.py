@@ -7,7 +7,7 @@ Statement as printed (STATEMENTS.md):
     The paper then works with this unclipped version.
 
 Run ``python proofs/proof_eq5.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -5,7 +5,7 @@ Statement as printed (STATEMENTS.md):
     **`exp-amplification`** The success rate averaged over all prompts rises from **21%** for $\pi_{\mathrm{ref}}$ to **37.5%** "at the end of the GRPO epoch".
 
 Run ``python proofs/proof_exp_amplification.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -5,7 +5,7 @@ Statement as printed (STATEMENTS.md):
     **`exp-eval`** Evaluation uses the GSM8K test set of 1319 questions. Each question's success rate is estimated from 50 samples.
 
 Run ``python proofs/proof_exp_eval.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

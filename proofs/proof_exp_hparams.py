@@ -11,7 +11,7 @@ Statement as printed (STATEMENTS.md):
     * Software: PyTorch, HF Transformers, HF TRL.
 
 Run ``python proofs/proof_exp_hparams.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -5,7 +5,7 @@ Statement as printed (STATEMENTS.md):
     **`exp-pref0`** Prompts with $p_{\mathrm{ref}}=0$ barely move during GRPO training, which the paper says its theory predicts.
 
 Run ``python proofs/proof_exp_pref0.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -8,7 +8,7 @@ Statement as printed (STATEMENTS.md):
     * Some converge quickly to $p^*=1$; others oscillate, like the last row of Fig. 5.
 
 Run ``python proofs/proof_exp_trajectories.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

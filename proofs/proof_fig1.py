@@ -10,7 +10,7 @@ Statement as printed (STATEMENTS.md):
     * These are the unsmoothed ($\varepsilon=0$) weights of eq. (3).
 
 Run ``python proofs/proof_fig1.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

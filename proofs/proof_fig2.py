@@ -12,7 +12,7 @@ Statement as printed (STATEMENTS.md):
     * Per the text, fixed points are where a curve meets $y=p$.
 
 Run ``python proofs/proof_fig2.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

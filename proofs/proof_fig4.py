@@ -9,7 +9,7 @@ Statement as printed (STATEMENTS.md):
     * The curve is V-shaped: 0 at $p^*=0.5$, rising steeply near both ends to just under 5.
 
 Run ``python proofs/proof_fig4.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

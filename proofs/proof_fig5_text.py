@@ -8,7 +8,7 @@ Statement as printed (STATEMENTS.md):
     * "For $\beta=5$ and $p_{\mathrm{ref}}=0.001$" the behaviour is divergent.
 
 Run ``python proofs/proof_fig5_text.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -5,7 +5,7 @@ Statement as printed (STATEMENTS.md):
     **`intro-code`** (§1) The paper states that code is provided in supplementary material.
 
 Run ``python proofs/proof_intro_code.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

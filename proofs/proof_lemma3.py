@@ -6,7 +6,7 @@ Statement as printed (STATEMENTS.md):
     $$\operatorname{logit}\tilde p^{(\alpha)}_{n-1}=\alpha\operatorname{logit}(p_{\mathrm{ref}}(q))+(1-\alpha)\operatorname{logit}(p_{n-1}(q))+(\alpha-1)\Big(D_\alpha(p_{\mathrm{ref},S}\|p_{n-1,S})-D_\alpha(p_{\mathrm{ref},F}\|p_{n-1,F})\Big)$$
 
 Run ``python proofs/proof_lemma3.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -13,7 +13,7 @@ Statement as printed (STATEMENTS.md):
     $$=-\alpha\operatorname{logit}(p_{\mathrm{ref}}(q))-(1-\alpha)\operatorname{logit}(p_{n-1}(q))+(\alpha-1)\Big(D_\alpha(p_{\mathrm{ref},F}\|p_{n-1,F})-D_\alpha(p_{\mathrm{ref},S}\|p_{n-1,S})\Big).$$
 
 Run ``python proofs/proof_lemma3_proof.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

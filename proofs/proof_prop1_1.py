@@ -8,7 +8,7 @@ Statement as printed (STATEMENTS.md):
     * Uniqueness is explicitly not guaranteed.
 
 Run ``python proofs/proof_prop1_1.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

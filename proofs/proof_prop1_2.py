@@ -11,7 +11,7 @@ Statement as printed (STATEMENTS.md):
       and $z'(p)=B'(p)=-\frac{1-2p}{2\beta[p(1-p)+\varepsilon]^{3/2}}$.
 
 Run ``python proofs/proof_prop1_2.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

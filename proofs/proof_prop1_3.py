@@ -7,7 +7,7 @@ Statement as printed (STATEMENTS.md):
     $$\text{(15)}\quad\operatorname{logit}\big(h_{\varepsilon,p_{\mathrm{ref}}}(p)\big)=\operatorname{logit}(p_{\mathrm{ref}})+\frac1\beta\frac{1}{\sqrt{p(1-p)+\varepsilon}}.$$
 
 Run ``python proofs/proof_prop1_3.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

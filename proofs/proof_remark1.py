@@ -7,7 +7,7 @@ Statement as printed (STATEMENTS.md):
     fixed points in $[0,1]$ can no longer be guaranteed to exist.
 
 Run ``python proofs/proof_remark1.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

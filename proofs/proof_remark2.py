@@ -5,7 +5,7 @@ Statement as printed (STATEMENTS.md):
     **`remark2`** (App. C.2, Remark 2) The conditions on $\beta$ hold per prompt $q$. For a bound uniform in $q$, take the supremum over $q$ of every lower bound.
 
 Run ``python proofs/proof_remark2.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -9,7 +9,7 @@ Statement as printed (STATEMENTS.md):
       failures cost more when success is likely.
 
 Run ``python proofs/proof_sec2_1_calibration.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -9,7 +9,7 @@ Statement as printed (STATEMENTS.md):
     $$\mathbb E_{o\sim\pi_{\theta_{old}}(.|q)}f_\epsilon\Big(\frac{\pi_\theta(o|q)}{\pi_{\theta_{old}}(o|q)},A_{\pi_{\theta_{old}}}(q,o)\Big)=\sqrt{\frac{1-p(q)}{p(q)}}\,\mathbb E_{o\sim\pi_{\theta_{old}}(.|q),\,r(q,o)=1}\min\Big(\frac{\pi_\theta(o|q)}{\pi_{\theta_{old}}(o|q)},1+\epsilon\Big)-\sqrt{\frac{p(q)}{1-p(q)}}\,\mathbb E_{o\sim\pi_{\theta_{old}}(.|q),\,r(q,o)=0}\max\Big(\frac{\pi_\theta(o|q)}{\pi_{\theta_{old}}(o|q)},1-\epsilon\Big)$$
 
 Run ``python proofs/proof_sec2_2_clip_conditional.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -7,7 +7,7 @@ Statement as printed (STATEMENTS.md):
     * For $x>0,\ y<0$: $f_\epsilon(x,y)=x\max(y,1-\epsilon)$.
 
 Run ``python proofs/proof_sec2_2_clip_fx.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -8,7 +8,7 @@ Statement as printed (STATEMENTS.md):
     $$\mathbb E_{q\sim\rho_{\mathcal Q}}\sqrt{\frac{1-p_{\theta_{old}}(q)}{p_{\theta_{old}}(q)}}\,\mathbb E_{o\sim\pi_{\theta_{old}}(.|q)}\min\Big(\frac{\pi_\theta(o|q)}{\pi_{\theta_{old}}(o|q)},1+\epsilon\Big)\mathbb 1_{r(q,o)=1}-\mathbb E_{q\sim\rho_{\mathcal Q}}\sqrt{\frac{p_{\theta_{old}}(q)}{(1-p_{\theta_{old}}(q))}}\,\mathbb E_{o\sim\pi_{\theta_{old}}(.|q)}\max\Big(\frac{\pi_\theta(o|q)}{\pi_{\theta_{old}}(o|q)},1-\epsilon\Big)\mathbb 1_{r(q,o)=0}-\beta\,\mathsf{KL}(\pi_\theta\|\pi_{\mathrm{ref}})$$
 
 Run ``python proofs/proof_sec2_2_clip_indicator.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -8,7 +8,7 @@ Statement as printed (STATEMENTS.md):
     * If $p<0.5$, successes get a high weight, and failures are still penalized but with a small weight.
 
 Run ``python proofs/proof_sec2_2_weighting.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -8,7 +8,7 @@ Statement as printed (STATEMENTS.md):
     $$\text{(GRPO-No-Clip)}\quad\max_\theta\ \mathbb E_{q}\Big\{\omega^+_\varepsilon(p_{\theta_{old}}(q))\,\mathbb E_{o\sim\pi_{\theta_{old}}(.|q)}\frac{\pi_\theta(o|q)}{\pi_{\theta_{old}}(o|q)}\mathbb 1_{r(q,o)=1}-\omega^-_\varepsilon(p_{\theta_{old}}(q))\,\mathbb E_{o\sim\pi_{\theta_{old}}(.|q)}\frac{\pi_\theta(o|q)}{\pi_{\theta_{old}}(o|q)}\mathbb 1_{r(q,o)=0}\Big\}-\beta\,\mathrm{KL}(\pi_\theta\|\pi_{\mathrm{ref}})$$
 
 Run ``python proofs/proof_sec2_3_noclip.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

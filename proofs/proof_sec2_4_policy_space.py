@@ -9,7 +9,7 @@ Statement as printed (STATEMENTS.md):
     * $\pi_n$ depends on $\pi_{n-1}$ only through $p_{n-1}$, and on $\pi_{\mathrm{ref}}$ through the KL term.
 
 Run ``python proofs/proof_sec2_4_policy_space.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

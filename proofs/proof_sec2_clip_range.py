@@ -6,7 +6,7 @@ Statement as printed (STATEMENTS.md):
     the likelihood ratio $\pi_\theta/\pi_{\theta_{old}}$ within $[1-\epsilon,1+\epsilon]$.
 
 Run ``python proofs/proof_sec2_clip_range.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

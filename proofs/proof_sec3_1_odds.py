@@ -6,7 +6,7 @@ Statement as printed (STATEMENTS.md):
     $$\operatorname{logit}(p_n(q))=\operatorname{logit}(p_{\mathrm{ref}}(q))+\frac{\Omega_\varepsilon(p_{n-1}(q))}{\beta}.$$
 
 Run ``python proofs/proof_sec3_1_odds.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

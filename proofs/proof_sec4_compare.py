@@ -8,7 +8,7 @@ Statement as printed (STATEMENTS.md):
     * With $p_{\mathrm{ref}}(q)=0$, neither variant creates successes, and the fixed point stays at 0.
 
 Run ``python proofs/proof_sec4_compare.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -8,7 +8,7 @@ Statement as printed (STATEMENTS.md):
     * PPO-style clipping was introduced as an approximation of such proximal mirror descent.
 
 Run ``python proofs/proof_sec4_proximal.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -11,7 +11,7 @@ Statement as printed (STATEMENTS.md):
     * global stability is not guaranteed as it is for mirror GRPO.
 
 Run ``python proofs/proof_sec4_two_kl.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

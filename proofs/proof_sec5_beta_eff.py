@@ -8,7 +8,7 @@ Statement as printed (STATEMENTS.md):
     * Low variance gives large logit increments; high variance gives small ones.
 
 Run ``python proofs/proof_sec5_beta_eff.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -9,7 +9,7 @@ Statement as printed (STATEMENTS.md):
     * $p_n(q)\uparrow1$ for non-degenerate $p_{\mathrm{ref}}(q)\in(0,1)$.
 
 Run ``python proofs/proof_sec5_mirror.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

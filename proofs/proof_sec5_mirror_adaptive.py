@@ -8,7 +8,7 @@ Statement as printed (STATEMENTS.md):
     * Here $\sigma^2_{n-1}(q)$ is the reward variance under $\pi_{n-1}$.
 
 Run ``python proofs/proof_sec5_mirror_adaptive.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -9,7 +9,7 @@ Statement as printed (STATEMENTS.md):
     * "Trivial constant fixed point": $p^*(q)=\sigma(\operatorname{logit}p_{\mathrm{ref}}(q)+\frac1\beta)$.
 
 Run ``python proofs/proof_sec5_ref.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -5,7 +5,7 @@ Statement as printed (STATEMENTS.md):
     * `table1-row1-contraction`: the iteration converges if $h(p)=\sigma(\operatorname{logit}p_{\mathrm{ref}}+\Omega_\varepsilon(p)/\beta)$ is a contraction, $\sup_p|h'(p)|<1$.
 
 Run ``python proofs/proof_table1_row1_contraction.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -5,7 +5,7 @@ Statement as printed (STATEMENTS.md):
     * `table1-row1-weights`: $w^+=(1-p_{n-1})\,\Omega_\varepsilon(p_{n-1})$, $w^-=p_{n-1}\,\Omega_\varepsilon(p_{n-1})$, $\Omega_\varepsilon(p)=(p(1-p)+\varepsilon)^{-\frac12}$.
 
 Run ``python proofs/proof_table1_row1_weights.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

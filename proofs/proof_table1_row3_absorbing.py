@@ -5,7 +5,7 @@ Statement as printed (STATEMENTS.md):
     * `table1-row3-absorbing`: $p=0$ is absorbing only if the success support is 0.
 
 Run ``python proofs/proof_table1_row3_absorbing.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -5,7 +5,7 @@ Statement as printed (STATEMENTS.md):
     * `table1-row3-no-interior`: no interior fixed point.
 
 Run ``python proofs/proof_table1_row3_no_interior.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -5,7 +5,7 @@ Statement as printed (STATEMENTS.md):
     * `table1-row5-contraction`: an affine contraction in log-odds if $\Delta_R$ is bounded.
 
 Run ``python proofs/proof_table1_row5_contraction.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -5,7 +5,7 @@ Statement as printed (STATEMENTS.md):
     * `table1-row5-fixed`: $\operatorname{logit}p^\star=\operatorname{logit}p_{\mathrm{ref}}+\dfrac{\Delta_R^\star}{\alpha}+\dfrac{\Omega_\varepsilon(p^*)}{\alpha\beta}$ (if finite).
 
 Run ``python proofs/proof_table1_row5_fixed.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -5,7 +5,7 @@ Statement as printed (STATEMENTS.md):
     * `table1-row5-recurrence`: $\operatorname{logit}p_n=\alpha\,\operatorname{logit}p_{\mathrm{ref}}+(1-\alpha)\,\operatorname{logit}p_{n-1}+\Delta_R(q)+\Omega_\varepsilon(p_{n-1})/\beta$.
 
 Run ``python proofs/proof_table1_row5_recurrence.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

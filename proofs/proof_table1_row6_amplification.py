@@ -5,7 +5,7 @@ Statement as printed (STATEMENTS.md):
     * `table1-row6-amplification`: $p^\star>p_{\mathrm{ref}}$ if $\Delta_R^\star+1/\beta>0$.
 
 Run ``python proofs/proof_table1_row6_amplification.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

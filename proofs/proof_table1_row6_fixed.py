@@ -5,7 +5,7 @@ Statement as printed (STATEMENTS.md):
     * `table1-row6-fixed`: $\operatorname{logit}p^\star=\operatorname{logit}p_{\mathrm{ref}}+\dfrac{\Delta_R^\star}{\alpha}+\dfrac{1}{\alpha\beta}$, the unique fixed point.
 
 Run ``python proofs/proof_table1_row6_fixed.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -6,7 +6,7 @@ Statement as printed (STATEMENTS.md):
     In every variant, GRPO does not create successes, and 0 is an absorbing fixed point when $p_{\mathrm{ref}}(q)=0$.
 
 Run ``python proofs/proof_takeaway_coverage.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -8,7 +8,7 @@ Statement as printed (STATEMENTS.md):
     * The mixed iteration depends on the success/failure mismatch, measured by the Rényi correction (App. E).
 
 Run ``python proofs/proof_takeaway_disc_monotone.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

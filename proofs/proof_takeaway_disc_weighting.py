@@ -8,7 +8,7 @@ Statement as printed (STATEMENTS.md):
     * Under Dr. GRPO (mean-only) they are linear in the PoS.
 
 Run ``python proofs/proof_takeaway_disc_weighting.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

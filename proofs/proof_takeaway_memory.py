@@ -6,7 +6,7 @@ Statement as printed (STATEMENTS.md):
     Keeping a reference policy in memory raises bandwidth and latency costs and can slow training of large models.
 
 Run ``python proofs/proof_takeaway_memory.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

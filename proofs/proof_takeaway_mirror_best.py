@@ -5,7 +5,7 @@ Statement as printed (STATEMENTS.md):
     **`takeaway-mirror-best`** (same item) Mirror GRPO has the best theoretical and practical guarantees.
 
 Run ``python proofs/proof_takeaway_mirror_best.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -7,7 +7,7 @@ Statement as printed (STATEMENTS.md):
     improvement and convergence to PoS 1 for non-degenerate $p_{\mathrm{ref}}$.
 
 Run ``python proofs/proof_takeaway_mirror_monotone.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -5,7 +5,7 @@ Statement as printed (STATEMENTS.md):
     **`text-nonunique`** (§3, text about Fig. 2) Fixed points are in general not unique.
 
 Run ``python proofs/proof_text_nonunique.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -5,7 +5,7 @@ Statement as printed (STATEMENTS.md):
     **`text-p1-fixed`** (§3, same sentence) $p^*=1$ is "almost always" a fixed point of $h_{\varepsilon,p_{\mathrm{ref}}}$.
 
 Run ``python proofs/proof_text_p1_fixed.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -10,7 +10,7 @@ Statement as printed (STATEMENTS.md):
     $$Z_{n-1}(q)=p_{\mathrm{ref}}(q)\exp\Big(\frac1\beta\omega^+_\varepsilon(p_{n-1}(q))\Big)+(1-p_{\mathrm{ref}}(q))\exp\Big(-\frac1\beta\omega^-_\varepsilon(p_{n-1}(q))\Big).$$
 
 Run ``python proofs/proof_thm1.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -9,7 +9,7 @@ Statement as printed (STATEMENTS.md):
     * Then, almost surely for all $q$ and all $n\ge1$, $p_n(q)=h_{\varepsilon,p_{\mathrm{ref}}(q)}(p_{n-1}(q))$, with $p_0(q)=p_{\mathrm{ref}}(q)$.
 
 Run ``python proofs/proof_thm2.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

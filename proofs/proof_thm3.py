@@ -7,7 +7,7 @@ Statement as printed (STATEMENTS.md):
     * Claim: every fixed point $p^*(q)$ of $h_{\varepsilon,p_{\mathrm{ref}}(q)}$ satisfies $p^*(q)>p_{\mathrm{ref}}(q)$.
 
 Run ``python proofs/proof_thm3.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -7,7 +7,7 @@ Statement as printed (STATEMENTS.md):
     * These fixed points need not be stable; stability requires a condition on $\beta$ (App. C.2).
 
 Run ``python proofs/proof_thm3_boundary.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -9,7 +9,7 @@ Statement as printed (STATEMENTS.md):
     * Applying this at a fixed point gives the theorem.
 
 Run ``python proofs/proof_thm3_proof.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

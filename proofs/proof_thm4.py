@@ -14,7 +14,7 @@ Statement as printed (STATEMENTS.md):
     * Note that $h_{\varepsilon,\beta}$ (mirror map) is a different function from $h_{\varepsilon,p_{\mathrm{ref}}}$ (§3).
 
 Run ``python proofs/proof_thm4.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -5,7 +5,7 @@ Statement as printed (STATEMENTS.md):
     **`thm5.2a`** (Theorem 5, item 2(a)) If $p_{\mathrm{ref}}(q)\in(0,1)$, then $(p_n(q))_n$ is strictly increasing and bounded by 1, so $p_n\uparrow1$.
 
 Run ``python proofs/proof_thm5_2a.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -10,7 +10,7 @@ Statement as printed (STATEMENTS.md):
     * If $p_{\mathrm{ref}}=0$, then $p_1=h_{\varepsilon,\beta}(0)=0$ and so on: zero is an absorbing fixed point.
 
 Run ``python proofs/proof_thm5_proof.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

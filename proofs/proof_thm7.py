@@ -8,7 +8,7 @@ Statement as printed (STATEMENTS.md):
     * For any $x_0\in I$, the iteration $x_{n+1}=f(x_n)$ converges to the unique fixed point $x^*$ in $I$.
 
 Run ``python proofs/proof_thm7.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

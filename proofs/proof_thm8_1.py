@@ -6,7 +6,7 @@ Statement as printed (STATEMENTS.md):
     $$\pi^*(o|q)=\frac{\pi_\circ(o|q)\exp A_\nu(q,o)}{p_{\pi_\circ}(q)\exp(\omega^+(p_\nu(q)))+(1-p_{\pi_\circ}(q))\exp(-\omega^-(p_\nu(q)))}$$
 
 Run ``python proofs/proof_thm8_1.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -10,7 +10,7 @@ Statement as printed (STATEMENTS.md):
     * §5 and Thm 4 use this theorem (with $\Omega=1$ and with anchors $\pi_{n-1}$, respectively).
 
 Run ``python proofs/proof_thm8_2.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -8,7 +8,7 @@ Statement as printed (STATEMENTS.md):
     $$\operatorname{logit}p_n(q)=\alpha\operatorname{logit}(p_{\mathrm{ref}}(q))+(1-\alpha)\operatorname{logit}(p_{n-1}(q))+\underbrace{(1-\alpha)\Big(D_\alpha(p_{\mathrm{ref},F}\|p_{n-1,F})-D_\alpha(p_{\mathrm{ref},S}\|p_{n-1,S})\Big)}_{\Delta_R\ \text{Rényi Correction}}+\frac{\Omega_\varepsilon(p_{n-1})(q)}{\beta}.$$
 
 Run ``python proofs/proof_thm9.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -11,7 +11,7 @@ Statement as printed (STATEMENTS.md):
     * so the PoS is amplified relative to $p_{\mathrm{ref}}$.
 
 Run ``python proofs/proof_thm9_amplification.py`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -5,10 +5,10 @@ from fractions import Fraction
 import pytest
 import sympy as sp
 
-from grpo_symbolic.audit.checks import identity, inequality
-from grpo_symbolic.audit.domains import interval, positive, prob
-from grpo_symbolic.audit.recheck import RecheckError, recheck
-from grpo_symbolic.audit.verdict import CERTIFIED, PROVED, REFUTED, UNDECIDED, Part, Result, combine
+from grpo_symbolic.verify.checks import identity, inequality
+from grpo_symbolic.verify.domains import interval, positive, prob
+from grpo_symbolic.verify.recheck import RecheckError, recheck
+from grpo_symbolic.verify.verdict import CERTIFIED, PROVED, REFUTED, UNDECIDED, Part, Result, combine
 
 p = sp.Symbol("p", positive=True)
 e = sp.Symbol("e", positive=True)
@@ -57,14 +57,15 @@ def test_branch_and_bound_reports_coverage_when_undecided():
 def test_recheck_catches_forged_evidence():
     """A verdict whose evidence is wrong must not survive the independent re-check."""
     good = identity(p * (1 - p), p - p**2, [prob(p)])
-    forged = Result(PROVED, "forged", good.evidence)
+    forged = Result(PROVED, "forged", good.evidence, good.certificate)
     forged.spec = type(good.spec)("identity", dict(good.spec.args, rhs=p - p**2 + 1))
     with pytest.raises(RecheckError):
         recheck(forged)
 
 
 def test_combine_worst_verdict():
-    ok = Result(PROVED, "a")
-    bad = Result(REFUTED, "b", erratum="typo")
+    ok = Result(PROVED, "a", certificate={"kind": "symbolic"})
+    bad = Result(REFUTED, "b", erratum="typo", certificate={"kind": "counterexample", "point": {"p": "1/2"}})
     assert combine([Part("x", "x", ok), Part("y", "y", bad)]).verdict == REFUTED
-    assert combine([Part("x", "x", ok), Part("y", "y", Result(CERTIFIED, "c"))]).verdict == CERTIFIED
+    assert combine([Part("x", "x", ok), Part("y", "y", Result(CERTIFIED, "c", certificate={"kind": "interval"}))]
+                   ).verdict == CERTIFIED

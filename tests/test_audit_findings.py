@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from grpo_symbolic.audit.registry import run_claim
-from grpo_symbolic.audit.verdict import PROVED, REFUTED
+from grpo_symbolic.verify.verdict import PROVED, REFUTED
 
 
 def test_clip_fx_swapped_arguments():

@@ -13,10 +13,10 @@ from fractions import Fraction
 import pytest
 import sympy as sp
 
-from grpo_symbolic.audit.checks import identity, inequality
-from grpo_symbolic.audit.domains import Var
+from grpo_symbolic.verify.checks import identity, inequality
+from grpo_symbolic.verify.domains import Var
 from grpo_symbolic.audit.runner import run_audit
-from grpo_symbolic.audit.verdict import CERTIFIED, PROVED
+from grpo_symbolic.verify.verdict import CERTIFIED, PROVED
 
 GOOD = (PROVED, CERTIFIED)
 

@@ -1,4 +1,4 @@
-"""The docstring examples of the symbolic layer run."""
+"""The docstring examples of the symbolic layer, the verification kernel and the golden file run."""
 
 import doctest
 import importlib
@@ -6,7 +6,8 @@ import importlib
 import pytest
 
 MODULES = ["domains", "rewrites", "derivation", "finite_space", "weights", "contrastive", "policy",
-           "recurrence", "stability", "variants", "numeric", "symbols", "__init__"]
+           "recurrence", "stability", "variants", "numeric", "symbols", "general_space", "__init__"]
+OTHERS = ["grpo_symbolic.verify.verdict", "grpo_symbolic.audit.golden", "grpo_symbolic.audit.runner"]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -14,3 +15,9 @@ def test_doctests(name):
     mod = importlib.import_module("grpo_symbolic.symbolic" + ("" if name == "__init__" else f".{name}"))
     res = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
     assert res.failed == 0
+
+
+@pytest.mark.parametrize("path", OTHERS)
+def test_kernel_doctests(path):
+    res = doctest.testmod(importlib.import_module(path), optionflags=doctest.ELLIPSIS)
+    assert res.failed == 0 and res.attempted > 0

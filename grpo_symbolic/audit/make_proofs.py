@@ -23,7 +23,7 @@ Statement as printed (STATEMENTS.md):
 {text}
 
 Run ``python {path}`` to print the verdict, its evidence and the independent
-re-checks; pytest runs it as a test (the verdict must be decided and its
+re-checks; pytest runs it as a test (the verdict must be the pinned one and its
 evidence must survive the re-checks).
 """
 

@@ -1,8 +1,9 @@
 """Entry point of the per-statement proof scripts in ``proofs/``.
 
 ``prove(cid)`` runs the statement's executable claim, re-checks its evidence by
-independent routes (:mod:`.recheck`), and fails if the verdict is undecided,
-errored, or not backed by its evidence.  With ``verbose`` it prints the
+independent routes (:mod:`~grpo_symbolic.verify.recheck`), and fails if the verdict
+errored, is not backed by its evidence, or differs from the verdict pinned in
+``expected.toml`` (:mod:`.golden`).  With ``verbose`` it prints the
 statement as printed, the reading, the verdict with its evidence, and the
 re-checks: the script is the proof a reviewer reads.
 """
@@ -11,9 +12,9 @@ from __future__ import annotations
 
 import json
 
-from .recheck import recheck
+from ..verify.recheck import recheck
 from .registry import run_claim
-from .verdict import UNDECIDED
+from .golden import differences
 
 
 def prove(cid: str, verbose: bool = False):
@@ -21,8 +22,9 @@ def prove(cid: str, verbose: bool = False):
     res = rep.result
     if res.evidence.get("kind") == "error":
         raise AssertionError(f"{cid}: {res.summary}\n{res.evidence.get('traceback', '')}")
-    if res.verdict == UNDECIDED:
-        raise AssertionError(f"{cid}: undecided: {res.summary}")
+    drift = differences({cid: (res.verdict, res.erratum or "")})
+    if drift:
+        raise AssertionError(f"{drift[0]}: {res.summary}")
     checks = recheck(res)
     if verbose:
         print(f"# {cid} — {rep.source}\n")

@@ -14,9 +14,9 @@ import traceback
 from dataclasses import dataclass
 from typing import Callable
 
-from .checks import RECORDER, Recorder
+from ..verify.checks import RECORDER, Recorder
 from .statements import statements
-from .verdict import UNDECIDED, Result
+from ..verify.verdict import Result, internal_error, undecided
 
 CLAIMS: dict[str, Callable[[], Result]] = {}
 
@@ -69,12 +69,31 @@ def run_claim(cid: str) -> ClaimReport:
     t = time.perf_counter()
     try:
         if fn is None:
-            res = Result(UNDECIDED, "no checker written for this statement", {"kind": "missing"})
+            res = undecided("no checker written for this statement", {"kind": "missing"})
         else:
             res = fn()
     except Exception as exc:  # a bug must not pass for a verdict
-        res = Result(UNDECIDED, f"internal error: {type(exc).__name__}: {exc}",
-                     {"kind": "error", "traceback": traceback.format_exc(limit=4)})
+        res = internal_error(f"internal error: {type(exc).__name__}: {exc}", traceback.format_exc(limit=4))
     finally:
         RECORDER.pop()
+    res = _annotate(res)
     return ClaimReport(cid, st.source, st.section, st.text, res, time.perf_counter() - t, rec.specs)
+
+
+def _annotate(res: Result) -> Result:
+    """Attach the independent re-checks of every refutation to its certificate, and
+    name in the reading each sub-domain that an interval certificate covers."""
+    from ..verify.recheck import recheck
+    from ..verify.verdict import CERTIFIED, REFUTED, fresh, walk
+
+    if res.evidence.get("kind") == "error":
+        return res
+    for r in walk(res):
+        if r.verdict == REFUTED and "part" not in r.certificate and "rechecked_by" not in r.certificate:
+            r.certificate["rechecked_by"] = recheck(r, verdicts=(REFUTED,)) if r.spec is not None else []
+    subs = sorted({r.summary.split("covers ", 1)[1].split(" (")[0] for r in walk(res)
+                   if r.verdict == CERTIFIED and r.certificate.get("scope") == "sub-domain"})
+    if res.verdict == CERTIFIED and subs:
+        note = "Certified on " + "; ".join(subs) + " (interval arithmetic needs a bounded box)."
+        return fresh(res, reading=f"{res.reading} {note}" if res.reading else note)
+    return res

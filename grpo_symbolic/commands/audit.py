@@ -1,11 +1,18 @@
-"""``grpo-symbolic audit``: check every statement of the paper (the default command)."""
+"""``grpo-symbolic audit``: check every statement of the paper (the default command).
+
+Exit status: 0 when every claim ran and every verdict is the one pinned in
+``grpo_symbolic/audit/expected.toml``; 1 when some claim's checker raised (its verdict is
+``undecided`` with evidence kind ``error``) or a verdict differs from the pinned one, after
+the report, with one line on stderr per problem; 2 for bad input.
+"""
 
 from __future__ import annotations
 
-import json
 import sys
 
 from ..errors import InputError
+from ._common import (add_json_argument, emit_json, json_to_stdout, output_file, progress_bar, split_ids,
+                      write_text)
 
 NAME = "audit"
 ORDER = 0
@@ -13,60 +20,71 @@ HELP = "audit every statement of arXiv 2503.06639v4 (default command)"
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--json", nargs="?", const="-", default=None, metavar="FILE",
-                   help='write {"claims": [...]} as JSON to FILE (stdout if no FILE)')
-    p.add_argument("--markdown", default=None, metavar="FILE", help="write a Markdown report (errata first)")
+    """The audit's options (``--no-progress`` is shared by every command)."""
+    add_json_argument(p, '{"paper", "claims": [...]}')
+    p.add_argument("--markdown", default=None, metavar="FILE", type=output_file,
+                   help="write a Markdown report (errata first)")
     p.add_argument("--only", default=None, metavar="IDS", help="comma-separated statement ids")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def run(args) -> int:
+    """Run the audit, write the reports asked for; 1 if a claim errored."""
     from ..audit.report import markdown, print_table
-    from ..audit.runner import audit_json, run_audit
-    from ..audit.statements import statement_ids
+    from ..audit.runner import audit_json
 
-    ids = None
-    if args.only:
-        ids = [s.strip() for s in args.only.split(",") if s.strip()]
-        unknown = [s for s in ids if s not in statement_ids()]
-        if unknown:
-            raise InputError(f"unknown statement id {unknown[0]!r} (see grpo_symbolic/audit/STATEMENTS.md)")
-    to_stdout = args.json == "-"
-    reports = _run_with_progress(run_audit, ids, quiet=args.no_progress or to_stdout)
+    reports = _run_with_progress(args, _selected_ids(args.only))
     if args.json:
-        text = json.dumps(audit_json(reports), indent=1, sort_keys=False, ensure_ascii=False, default=str)
-        if to_stdout:
-            sys.stdout.write(text + "\n")
-        else:
-            _write(args.json, text + "\n")
+        emit_json(args, audit_json(reports), indent=1, sort_keys=False, default=str)
     if args.markdown:
-        _write(args.markdown, markdown(reports))
-    if not to_stdout:
+        write_text(args.markdown, markdown(reports))
+    if not json_to_stdout(args):
         print_table(reports)
-    return 0
+    return max(_report_errors(reports), _report_drift(reports))
 
 
-def _write(path, text):
-    try:
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror}") from None
-
-
-def _run_with_progress(run_audit, ids, quiet):
-    if quiet:
-        return run_audit(ids)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
+def _selected_ids(only) -> list[str] | None:
+    """The statement ids of ``--only`` (None: all); InputError for an unknown id."""
     from ..audit.statements import statement_ids
 
-    total = len(ids) if ids else len(statement_ids())
-    with Progress(TextColumn("auditing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-                  TimeElapsedColumn(), transient=True) as prog:
-        task = prog.add_task("", total=total)
+    ids = split_ids(only, "statement")
+    unknown = [s for s in ids or () if s not in statement_ids()]
+    if unknown:
+        raise InputError(f"unknown statement id {unknown[0]!r} (see grpo_symbolic/audit/STATEMENTS.md)")
+    return ids
 
-        def tick(cid):
-            prog.update(task, description=cid, advance=1)
 
+def errored_ids(reports) -> list[str]:
+    """Ids of the claims whose checker raised (evidence kind ``error``)."""
+    return [r.id for r in reports if (r.result.evidence or {}).get("kind") == "error"]
+
+
+def _report_errors(reports) -> int:
+    """One line on stderr naming the errored claims and 1, or 0 when none errored."""
+    bad = errored_ids(reports)
+    if not bad:
+        return 0
+    print(f"grpo-symbolic: error: {len(bad)} claim(s) raised an internal error: {', '.join(bad)}",
+          file=sys.stderr)
+    return 1
+
+
+def _report_drift(reports) -> int:
+    """One line on stderr per verdict that differs from the golden file, and 1; else 0
+    (an errored claim is reported once, as an error)."""
+    from ..audit.golden import GOLDEN, computed_of, differences
+
+    bad = set(errored_ids(reports))
+    diff = differences({k: v for k, v in computed_of(reports).items() if k not in bad})
+    for line in diff:
+        print(f"grpo-symbolic: verdict differs from {GOLDEN}: {line}", file=sys.stderr)
+    return 1 if diff else 0
+
+
+def _run_with_progress(args, ids):
+    """``run_audit(ids)`` with a progress bar on stderr (when it is a terminal)."""
+    from ..audit.runner import run_audit
+    from ..audit.statements import statement_ids
+
+    total = len(ids) if ids is not None else len(statement_ids())
+    with progress_bar(args, "auditing", total) as tick:
         return run_audit(ids, progress=tick)

@@ -13,6 +13,7 @@ Needs the ``book`` extra (``pip install '.[book]'``) and, for ``--check``, Chrom
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 import subprocess
 import sys
@@ -33,6 +34,7 @@ ORDER = 90
 
 
 def add_arguments(parser) -> None:
+    """The build and check options."""
     parser.add_argument("--check", action="store_true",
                         help="after building, run the offline/rendering check (needs chromium)")
     parser.add_argument("--out", metavar="DIR",
@@ -75,30 +77,44 @@ def build_command(book: Path, out: Path | None, all_pages: bool = False) -> list
 
 
 def run(args) -> int:
+    """Build the book (unless ``--no-build``), then check the site (with ``--check``)."""
     book = find_book(args.book)
     out = Path(args.out).resolve() if args.out else None
     html = (out if out is not None else book) / "_build" / "html"
     if args.no_build and not args.check:
         raise InputError("--no-build only makes sense with --check")
-    if not args.no_build:
-        if importlib.util.find_spec("jupyter_book") is None:
-            raise InputError("jupyter-book is not installed: pip install '.[book]'")
-        cmd = build_command(book, out, args.all)
-        print("book: " + " ".join(["jupyter-book", *cmd[3:]]), flush=True)
-        t0 = time.monotonic()
-        env = dict(os.environ)
-        env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")   # quiet kernel start-up
-        # Build matplotlib's font cache now: on a fresh machine its one-time notice would
-        # otherwise land in the first executed cell's output (and in the cache).
-        subprocess.call([sys.executable, "-c", "import matplotlib.font_manager"], env=env,
-                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        rc = subprocess.call(cmd, env=env)
-        print(f"book: build {'failed' if rc else 'done'} in {time.monotonic() - t0:.1f} s"
-              f" -> {html}", flush=True)
-        if rc:
-            return 1
+    if not math.isfinite(args.timeout) or args.timeout <= 0:
+        raise InputError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
+    if not args.no_build and _build(book, out, html, args.all):
+        return 1
     if args.check:
         from .. import bookcheck
 
+        require_site(html)
         return bookcheck.run_checks(html, timeout=args.timeout)
     return 0
+
+
+def require_site(html: Path) -> None:
+    """:class:`InputError` (one line on stderr, exit 2) when ``html`` holds no built site."""
+    if not (html / "index.html").is_file() and not list(html.glob("*.html")):
+        raise InputError(f"no built site in {html} (build it first: grpo-symbolic book)")
+
+
+def _build(book: Path, out: Path | None, html: Path, all_pages: bool) -> int:
+    """Run ``jupyter-book build``; its exit status."""
+    if importlib.util.find_spec("jupyter_book") is None:
+        raise InputError("jupyter-book is not installed: pip install '.[book]'")
+    cmd = build_command(book, out, all_pages)
+    print("book: " + " ".join(["jupyter-book", *cmd[3:]]), flush=True)
+    t0 = time.monotonic()
+    env = dict(os.environ)
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")   # quiet kernel start-up
+    # Build matplotlib's font cache now: on a fresh machine its one-time notice would
+    # otherwise land in the first executed cell's output (and in the cache).
+    subprocess.call([sys.executable, "-c", "import matplotlib.font_manager"], env=env,
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rc = subprocess.call(cmd, env=env)
+    print(f"book: build {'failed' if rc else 'done'} in {time.monotonic() - t0:.1f} s"
+          f" -> {html}", flush=True)
+    return rc

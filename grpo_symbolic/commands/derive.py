@@ -3,18 +3,20 @@
 ``grpo-symbolic derive --norm {std,mean} --alpha A [--latex | --json]``
 
 ``A`` is a number in ``[0, 1]`` read exactly (``0.3`` is ``3/10``) or ``symbolic``.
-Every step is checked symbolically; the exit status is 1 if any step fails.
-``--json`` prints one object ``{"variant": {...}, "derivations": [...], "ok": ...}``;
+Every step is checked symbolically (with a progress bar on stderr when it is a
+terminal); the exit status is 1 if any step fails.
+``--json`` prints one object ``{"variant": {...}, "derivations": [...], "ok": ...}``
+(``--json FILE`` writes it to FILE and prints the usual report);
 ``--latex`` prints a LaTeX fragment (``align*`` environments).
 """
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 
 from ..errors import InputError
+from ._common import add_json_argument, emit_json, json_to_stdout, progress_bar
 
 NAME = "derive"
 ORDER = 30
@@ -22,6 +24,7 @@ HELP = "derive weights, contrastive loss, optimal policy, PoS recurrence and sta
 
 
 def add_arguments(p) -> None:
+    """The variant, the outcome space and the output format."""
     p.add_argument("--norm", default="std", help="std (mean+variance) or mean (mean-only); default std")
     p.add_argument("--alpha", default="1",
                    help="weight on KL(pi||pi_ref) in [0,1] (exact decimal or ratio) or 'symbolic'; default 1")
@@ -29,7 +32,7 @@ def add_arguments(p) -> None:
     p.add_argument("--success", default="0,1",
                    help="comma-separated success outcomes, a nonempty proper subset of 0..K-1; default 0,1")
     out = p.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="print one JSON object")
+    add_json_argument(out, "one object {variant, derivations, ok}")
     out.add_argument("--latex", action="store_true", help="print a LaTeX fragment")
 
 
@@ -49,6 +52,7 @@ def parse_alpha(text):
 
 
 def parse_space(outcomes, success):
+    """The :class:`FiniteSpace` of ``--outcomes`` and ``--success``; InputError otherwise."""
     from ..symbolic.finite_space import FiniteSpace
     from ._common import parse_int
 
@@ -64,6 +68,7 @@ def parse_space(outcomes, success):
 
 
 def run(args) -> int:
+    """Derive and check the variant's formulas, print them; 1 if a step fails."""
     from ..symbolic import variants
 
     norm = str(args.norm).strip()
@@ -72,23 +77,33 @@ def run(args) -> int:
     alpha = parse_alpha(args.alpha)
     fs = parse_space(args.outcomes, args.success)
     derivations = variants.derive(norm, alpha, fs)
-    t0 = time.perf_counter()
-    ok = all(d.check().ok for d in derivations)
-    seconds = time.perf_counter() - t0
+    ok, seconds = check_steps(args, derivations)
     info = variants.variant_info(norm, alpha, fs)
     if args.json:
-        data = {"variant": info, "derivations": [d.to_json() for d in derivations], "ok": ok,
-                "check_seconds": round(seconds, 3)}
-        json.dump(data, sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
-    elif args.latex:
+        emit_json(args, {"variant": info, "derivations": [d.to_json() for d in derivations], "ok": ok,
+                         "check_seconds": round(seconds, 3)})
+    if args.latex:
         sys.stdout.write(_latex(info, derivations, ok) + "\n")
-    else:
+    elif not json_to_stdout(args):
         _print_rich(info, derivations, ok, seconds)
     return 0 if ok else 1
 
 
+def check_steps(args, derivations) -> tuple[bool, float]:
+    """Check every step (cached on the step), with a progress bar; ``(all ok, seconds)``."""
+    t0 = time.perf_counter()
+    steps = [s for d in derivations for s in d.steps]
+    with progress_bar(args, "deriving", len(steps)) as tick:
+        for s in steps:
+            tick(s.name, advance=0)
+            s.check()
+            tick(s.name)
+    ok = all(d.check().ok for d in derivations)
+    return ok, time.perf_counter() - t0
+
+
 def _latex(info, derivations, ok) -> str:
+    """The LaTeX fragment of all derivations."""
     head = (f"% grpo-symbolic derive --norm {info['norm']} --alpha {info['alpha']} "
             f"(K={info['K']}, S={info['success']}); all steps checked: {ok}\n"
             f"% needs amsmath and amssymb\n"
@@ -97,16 +112,18 @@ def _latex(info, derivations, ok) -> str:
 
 
 def _short(s: str, n: int = 400) -> str:
+    """``s`` cut to ``n`` characters."""
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def _print_rich(info, derivations, ok, seconds) -> None:
+    """The derivations step by step, with check marks (all text escaped for rich)."""
     from rich.console import Console
     from rich.markup import escape
 
     con = Console(highlight=False)
-    con.print(f"[bold]grpo-symbolic derive[/]  norm={info['norm']}  alpha={info['alpha']}  "
-              f"(finite space K={info['K']}, S={set(info['success'])})")
+    con.print(f"[bold]grpo-symbolic derive[/]  norm={escape(str(info['norm']))}  alpha={escape(str(info['alpha']))}  "
+              f"(finite space K={info['K']}, S={escape(str(set(info['success'])))})")
     n_steps = n_fail = 0
     for d in derivations:
         con.print(f"\n[bold underline]{escape(d.title)}[/]")

@@ -1,6 +1,7 @@
 """``grpo-symbolic dynamics``: fixed points, stability and the orbit of one variant.
 
-With ``--json`` stdout is one JSON object (the contract other tools call)::
+With ``--json`` stdout is one JSON object (the contract other tools call; ``--json FILE``
+writes it to FILE and prints the usual tables)::
 
     {"params": {...as given...},
      "fixed_points": [{"logit", "p", "one_minus_p", "slope", "stable", ...}, ...],
@@ -14,10 +15,7 @@ fixed point and ``stable`` is ``|slope| < 1`` (certified with Arb balls).
 
 from __future__ import annotations
 
-import json
-import sys
-
-from ._common import add_variant_arguments, params_from_args, parse_int
+from ._common import add_json_argument, add_variant_arguments, emit_json, json_to_stdout, params_from_args, parse_int
 
 NAME = "dynamics"
 ORDER = 10
@@ -25,25 +23,25 @@ HELP = "certified fixed points, stability and orbit of the PoS map"
 
 
 def add_arguments(p) -> None:
+    """The variant, the precision and the orbit budget."""
     add_variant_arguments(p)
     p.add_argument("--digits", default="30", help="significant digits of every reported number (default 30)")
     p.add_argument("--steps", default="10000", help="orbit step budget (default 10000)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    add_json_argument(p, "one object {params, fixed_points, orbit, ...}")
 
 
 def run(args) -> int:
+    """Compute the certified dynamics of one variant and report it."""
     from ..exact.dynamics import MAX_DIGITS, compute_dynamics
 
     params = params_from_args(args)
     digits = parse_int(args.digits, "digits", 1, MAX_DIGITS)
     steps = parse_int(args.steps, "steps", 1, 10_000_000)
-    rep = compute_dynamics(params, digits=digits, steps=steps)
-    data = rep.to_json()
+    data = compute_dynamics(params, digits=digits, steps=steps).to_json()
     if args.json:
-        json.dump(data, sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
-        return 0
-    _print_rich(data)
+        emit_json(args, data)
+    if not json_to_stdout(args):
+        _print_rich(data)
     return 0
 
 
@@ -58,38 +56,49 @@ def _short(s: str, n: int = 12) -> str:
 
 
 def _print_rich(d: dict) -> None:
+    """The fixed-point table and the orbit (every value escaped for rich)."""
     from rich.console import Console
-    from rich.table import Table
+    from rich.markup import escape
 
     con = Console()
     params = ", ".join(f"{k}={v}" for k, v in d["params"].items())
-    con.print(f"[bold]{d['variant']}[/]  ({params}; {d['digits']} digits)")
-    t = Table(title="Fixed points of the PoS map (certified, sorted by logit)", title_justify="left")
-    for col in ("#", "p*", "1 - p*", "logit p*", "slope h'(p*)", "stable"):
-        t.add_column(col, justify="right" if col != "stable" else "center")
-    for i, fp in enumerate(d["fixed_points"], 1):
-        st = {True: "[green]yes[/]", False: "[red]no[/]", None: "[yellow]?[/]"}[fp["stable"]]
-        t.add_row(str(i), _short(fp["p"]), _short(fp["one_minus_p"]), _short(fp["logit"]),
-                  _short(fp["slope"]), st)
-    for b in d["boundary_fixed_points"]:
-        st = {True: "[green]yes[/]", False: "[red]no[/]", None: "[yellow]neutral[/]"}[b["stable"]]
-        t.add_row("bd", b["p"], str(1 - int(b["p"])), b["logit"], _short(b["slope"]), st)
-    if not d["fixed_points"] and not d["boundary_fixed_points"]:
-        t.add_row("-", "none", "", "", "", "")
-    con.print(t)
+    con.print(f"[bold]{escape(str(d['variant']))}[/]  ({escape(params)}; {d['digits']} digits)")
+    con.print(_fixed_point_table(d))
     iso = d["isolation"]
     if not iso["complete"]:
         con.print(f"[yellow]isolation incomplete: {len(iso['unresolved'])} undecided boxes[/]")
     o = d["orbit"]
     start = d["params"].get("p0", d["params"].get("p_ref"))
-    if o["kind"] == "converges":
-        msg = f"converges to p* = {_short(o['p'][0], 20)} (1 - p* = {_short(o['one_minus_p'][0], 20)})"
-    elif o["kind"] == "cycle":
-        msg = f"attracting cycle of period {o['period']}: p in {{{', '.join(_short(x) for x in o['p'])}}}"
-    elif o["kind"] == "to_one":
-        msg = "p_n -> 1 (log-odds -> +inf)"
-    else:
-        msg = "unresolved"
-    con.print(f"[bold]Orbit from p0 = {start}:[/] {msg}")
+    con.print(f"[bold]Orbit from p0 = {escape(str(start))}:[/] {escape(_orbit_text(o))}")
     ev = o["evidence"]
-    con.print(f"  [dim]{ev.get('certificate') or ev.get('reason', '')}[/]")
+    con.print(f"  [dim]{escape(str(ev.get('certificate') or ev.get('reason', '')))}[/]")
+
+
+def _fixed_point_table(d: dict):
+    """A rich table of the interior and boundary fixed points."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    t = Table(title="Fixed points of the PoS map (certified, sorted by logit)", title_justify="left")
+    for col in ("#", "p*", "1 - p*", "logit p*", "slope h'(p*)", "stable"):
+        t.add_column(col, justify="right" if col != "stable" else "center")
+    for i, fp in enumerate(d["fixed_points"], 1):
+        st = {True: "[green]yes[/]", False: "[red]no[/]", None: "[yellow]?[/]"}[fp["stable"]]
+        t.add_row(str(i), *(escape(_short(fp[k])) for k in ("p", "one_minus_p", "logit", "slope")), st)
+    for b in d["boundary_fixed_points"]:
+        st = {True: "[green]yes[/]", False: "[red]no[/]", None: "[yellow]neutral[/]"}[b["stable"]]
+        t.add_row("bd", escape(b["p"]), str(1 - int(b["p"])), escape(b["logit"]), escape(_short(b["slope"])), st)
+    if not d["fixed_points"] and not d["boundary_fixed_points"]:
+        t.add_row("-", "none", "", "", "", "")
+    return t
+
+
+def _orbit_text(o: dict) -> str:
+    """One line saying where the orbit goes."""
+    if o["kind"] == "converges":
+        return f"converges to p* = {_short(o['p'][0], 20)} (1 - p* = {_short(o['one_minus_p'][0], 20)})"
+    if o["kind"] == "cycle":
+        return f"attracting cycle of period {o['period']}: p in {{{', '.join(_short(x) for x in o['p'])}}}"
+    if o["kind"] == "to_one":
+        return "p_n -> 1 (log-odds -> +inf)"
+    return "unresolved"

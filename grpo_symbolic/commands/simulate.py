@@ -14,18 +14,16 @@ Examples::
 
 PyTorch is imported only when the command runs; without it the command prints one
 line and exits 2.  With ``--json`` stdout is one JSON object
-(:func:`grpo_symbolic.training.experiment.run_simulation`); the same seed on the same
-machine gives identical JSON.
+(:func:`grpo_symbolic.training.experiment.run_simulation`; ``--json FILE`` writes it to
+FILE and prints the usual table); the same seed on the same machine gives identical JSON.
 """
 
 from __future__ import annotations
 
-import json
 import math
-import sys
 
 from ..errors import InputError
-from ._common import parse_int
+from ._common import add_json_argument, emit_json, json_to_stdout, parse_int, progress_bar
 from ..params import Params, parse_exact
 
 NAME = "simulate"
@@ -79,7 +77,7 @@ def add_arguments(p) -> None:
                    help="CPU threads for torch (default 1: these problems are small, and more threads "
                         "on a busy machine slow them down)")
     o.add_argument("--level", default="0.01", help="family-wise level of the sample-mode band; default 0.01")
-    o.add_argument("--json", action="store_true", help="print one JSON object")
+    add_json_argument(o, "one object {spec, iterations, predictions, summary, ...}")
     o.add_argument("--figure", default=None, help="write a PNG of empirical vs predicted PoS trajectories")
 
 
@@ -145,10 +143,31 @@ def build_spec(args):
 
 
 def run(args) -> int:
+    """Train, compare with the recurrences, and report (JSON, figure, table)."""
+    from ..training import require_torch
+
+    require_torch()  # one-line error when PyTorch is missing
+    spec = build_spec(args)
+    data = _simulate(args, spec, _device(args, spec))
+    from ..training.experiment import plot_simulation
+
+    if args.figure:
+        try:
+            plot_simulation(data, args.figure)
+        except OSError as exc:
+            raise InputError(f"cannot write figure {args.figure!r}: {exc.strerror or exc}") from None
+    if args.json:
+        emit_json(args, data)
+    if not json_to_stdout(args):
+        _print_rich(data, args.figure)
+    return 0
+
+
+def _device(args, spec):
+    """Set up PyTorch (threads, deterministic kernels) and return the torch device."""
     from ..training import require_torch, resolve_device
 
-    torch = require_torch()  # one-line error when PyTorch is missing
-    spec = build_spec(args)
+    torch = require_torch()
     if spec.device.startswith("cuda"):  # deterministic kernels (cuBLAS needs this before CUDA starts)
         import os
 
@@ -157,50 +176,38 @@ def run(args) -> int:
     if device.type == "cuda":
         torch.use_deterministic_algorithms(True, warn_only=True)
     torch.set_num_threads(parse_int(args.threads, "threads", 1, 1024))
-    from ..training.experiment import plot_simulation, run_simulation
+    return device
 
-    from rich.console import Console
 
-    err = Console(stderr=True)
+def _simulate(args, spec, device) -> dict:
+    """Run the simulation with a progress bar on stderr (when it is a terminal)."""
+    from ..training.experiment import run_simulation
+
     try:
-        if err.is_terminal:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            with Progress(TextColumn("[bold]GRPO[/] {task.description}"), BarColumn(), MofNCompleteColumn(),
-                          TimeElapsedColumn(), console=err, transient=True) as prog:
-                task = prog.add_task(f"{spec.policy}/{spec.mode}", total=spec.iterations)
-                data = run_simulation(spec, device, progress=lambda n, M: prog.update(task, completed=n))
-        else:
-            data = run_simulation(spec, device)
+        with progress_bar(args, "GRPO", spec.iterations) as tick:
+            label = f"{spec.policy}/{spec.mode}"
+            return run_simulation(spec, device, progress=lambda n, M: tick(label, completed=n))
     except ValueError as exc:  # verifier / policy construction problems are input errors
         raise InputError(str(exc)) from None
-    if args.figure:
-        try:
-            plot_simulation(data, args.figure)
-        except OSError as exc:
-            raise InputError(f"cannot write figure {args.figure!r}: {exc.strerror or exc}") from None
-    if args.json:
-        json.dump(data, sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
-        return 0
-    _print_rich(data, args.figure)
-    return 0
 
 
 def _print_rich(d: dict, figure) -> None:
+    """The per-iteration table and the summary lines (text values escaped for rich)."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     con = Console()
     if not con.is_terminal:  # pipes and files: wide enough for every column
         con = Console(width=170)
     sp = d["spec"]
-    con.print(f"[bold]{d['variant']}[/] -- {d['policy']['family']} policy, N={d['policy']['prompts']} prompts, "
+    con.print(f"[bold]{escape(str(d['variant']))}[/] -- {escape(str(d['policy']['family']))} policy, "
+              f"N={d['policy']['prompts']} prompts, "
               f"K={d['policy']['outputs']} outputs, mode={sp['mode']}, optimizer={sp['optimizer']} "
               f"(mu={sp['inner_steps']}, lr={sp['lr']:g}), clip={sp['clip']}, kl={sp['kl']}")
     sample = sp["mode"] == "sample"
     transformer = d["policy"]["family"] == "transformer"
-    t = Table(title=f"PoS per iteration (reference prediction: {d['predictions']['reference']})",
+    t = Table(title=f"PoS per iteration (reference prediction: {escape(str(d['predictions']['reference']))})",
               title_justify="left")
     eff = d["predictions"]["effective"] is not None
     cols = ["n", "PoS trained", "pred pop.", "pred G"] + (["pred eff."] if eff else []) + ["dev (ref)", "band", "ok"]
@@ -228,8 +235,6 @@ def _print_rich(d: dict, figure) -> None:
         t.add_row(*row)
     con.print(t)
     s = d["summary"]
-    from rich.markup import escape
-
     con.print(f"band: {escape(d['band']['text'])}")
     con.print(f"max |mean dev|: population {s['max_abs_mean_dev_population']:.3e}, "
               f"finite G {s['max_abs_mean_dev_group']:.3e}; all within band: "
@@ -251,9 +256,9 @@ def _print_rich(d: dict, figure) -> None:
     if s.get("max_abs_opt_gap") is not None:
         con.print(f"optimiser gap (trained - exact maximiser of the drawn objective), worst mean: "
                   f"{s['max_abs_opt_gap']:.2e}")
-    con.print(f"finite-G prediction: {d['predictions']['group']}")
+    con.print(f"finite-G prediction: {escape(str(d['predictions']['group']))}")
     if eff:
-        con.print(f"pred eff.: {d['predictions']['effective']}; max |mean dev| from it: "
+        con.print(f"pred eff.: {escape(str(d['predictions']['effective']))}; max |mean dev| from it: "
                   f"{s['max_abs_mean_dev_effective']:.3e}")
     if figure:
-        con.print(f"figure written to {figure}")
+        con.print(f"figure written to {escape(str(figure))}")

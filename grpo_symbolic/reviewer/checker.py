@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import islice, product
 
-from ..audit.verdict import CERTIFIED, REFUTED, UNDECIDED, Result
+from ..verify.verdict import Result, certified, internal_error, refuted, undecided
 from ..params import Params, _fmt
 from .claimfile import Claim, Range
 from .engine import PointEngine, engine_command
@@ -214,19 +214,20 @@ class Checker:
             ev["counterexample"] = cex
             if len(false_pts) > 1:
                 ev["other_false_points"] = [self.describe_point(n, x) for n, x in false_pts[1:6]]
-            return Result(REFUTED, _refuted_summary(cex, len(false_pts), len(points)), ev)
+            return refuted(_refuted_summary(cex, len(false_pts), len(points)), _cex_certificate(cex), ev)
         if unknown_pts:
             ev["unknown_points"] = [self._unknown_detail(n, a, info) for n, a, info in unknown_pts[:6]]
             capped = self.escalations >= MAX_ESCALATIONS
             hint = ""
             if self.pred.uses_count:
                 hint = "; an unbounded quantifier needs a bounded trap of the orbit (none when p_n -> 1)"
-            return Result(UNDECIDED, f"certainly true at {n_true} of {len(points)} points; undecided at "
-                                     f"{len(unknown_pts)} (retried up to {LEVELS[-1][0]} bits"
+            return undecided(f"certainly true at {n_true} of {len(points)} points; undecided at "
+                             f"{len(unknown_pts)} (retried up to {LEVELS[-1][0]} bits"
                                      f"{f', the first {MAX_ESCALATIONS} of them' if capped else ''}){hint}", ev)
         what = "point" if len(points) == 1 else f"all {len(points)} points"
-        return Result(CERTIFIED, f"certainly true at {what} of the finite domain "
-                                 f"(Arb{' and the certified engine' if self.pred.uses_engine else ''})", ev)
+        return certified(f"certainly true at {what} of the finite domain "
+                         f"(Arb{' and the certified engine' if self.pred.uses_engine else ''})",
+                         {"scope": "whole domain (finite)", "points": len(points)}, ev)
 
     def _unknown_detail(self, norm, a, info) -> dict:
         d = {"point": self.describe_point(norm, a)}
@@ -249,7 +250,7 @@ class Checker:
                 cex = self.counterexample(norm, a)
                 ev["search"] = {"points": n_true + n_unknown + 1}
                 ev["counterexample"] = cex
-                return Result(REFUTED, _refuted_summary(cex, None, None), ev)
+                return refuted(_refuted_summary(cex, None, None), _cex_certificate(cex), ev)
             if t is True:
                 n_true += 1
             else:
@@ -258,9 +259,9 @@ class Checker:
         if self.pred.uses_engine:
             ev["covered_fraction"] = 0.0
             why = ("fixed points" if not self.pred.uses_orbit else "the orbit") if self.pred.uses_engine else ""
-            return Result(UNDECIDED, f"no counterexample among {len(pts)} search points ({n_true} certainly true, "
-                                     f"{n_unknown} undecided); the predicate involves {why}, so nothing is "
-                                     f"certified on the continuum (coverage 0)", ev)
+            return undecided(f"no counterexample among {len(pts)} search points ({n_true} certainly true, "
+                             f"{n_unknown} undecided); the predicate involves {why}, so nothing is "
+                             f"certified on the continuum (coverage 0)", ev)
         budget = self.budgets["boxes"]
         cost = (self.pred.work + 10 * (self.pred.max_index + 1)) * (len(self.cont) + 2)
         if budget * cost > CLAIM_WORK:
@@ -272,13 +273,13 @@ class Checker:
         ev["covered_fraction"] = float(cov)
         if cex is not None:
             ev["counterexample"] = cex
-            return Result(REFUTED, _refuted_summary(cex, None, None), ev)
+            return refuted(_refuted_summary(cex, None, None), _cex_certificate(cex), ev)
         if cov == 1:
-            return Result(CERTIFIED, f"Arb branch and bound covers the whole domain ({boxes} box"
-                                     f"{'es' if boxes != 1 else ''} over "
-                                     f"{', '.join(self.cont)}); {len(pts)} search points agree", ev)
-        return Result(UNDECIDED, f"no counterexample; branch and bound certified {_pct(cov)} of the domain "
-                                 f"in {boxes} boxes (budget exhausted)", ev)
+            return certified(f"Arb branch and bound covers the whole domain ({boxes} box"
+                             f"{'es' if boxes != 1 else ''} over {', '.join(self.cont)})",
+                             {"scope": "whole domain", "boxes": boxes, "box": ev["interval"]["box"]}, ev)
+        return undecided(f"no counterexample; branch and bound certified {_pct(cov)} of the domain "
+                         f"in {boxes} boxes (budget exhausted)", ev)
 
     # --------------------------------------------------------------- search
     def search_points(self) -> list:
@@ -532,6 +533,11 @@ def _short(v) -> str:
     return s[:24]
 
 
+def _cex_certificate(cex: dict) -> dict:
+    """The certificate of a reviewer counterexample: its exact point and how Arb excluded the claim."""
+    return {"point": cex["point"], "certified_by": cex["certified_by"], "command": cex.get("command")}
+
+
 def check_claim(claim: Claim) -> ClaimResult:
     """Decide one claim (see the module docstring).  An internal error gives
     ``undecided`` with the error in the evidence: a bug never passes for a verdict."""
@@ -540,6 +546,5 @@ def check_claim(claim: Claim) -> ClaimResult:
     try:
         res = Checker(claim).run()
     except Exception as exc:  # pragma: no cover - defensive
-        res = Result(UNDECIDED, f"internal error: {type(exc).__name__}: {exc}",
-                     {"kind": "error", "traceback": traceback.format_exc(limit=4)})
+        res = internal_error(f"internal error: {type(exc).__name__}: {exc}", traceback.format_exc(limit=4))
     return ClaimResult(claim, res)

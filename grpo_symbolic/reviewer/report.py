@@ -14,18 +14,20 @@ def claims_json(results) -> dict:
 
 
 def _one_line(s: str, n: int) -> str:
+    """``s`` on one line, cut to ``n`` characters."""
     s = " ".join(str(s).split())
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def print_table(results, console=None, title: str | None = None) -> None:
+    """Print the claims' verdicts as a rich table (ids, sources, findings and title escaped)."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     con = console or Console()
     wide = con.width >= 120
-    t = Table(title=title or "Reviewer claims", title_justify="left")
+    t = Table(title=escape(title or "Reviewer claims"), title_justify="left")
     t.add_column("id", no_wrap=True)
     if wide:
         t.add_column("where", no_wrap=True)
@@ -36,9 +38,9 @@ def print_table(results, console=None, title: str | None = None) -> None:
         mark = ""
         exp = r.result.evidence.get("expected")
         if exp and exp != v:
-            mark = f" [yellow](expected {exp})[/]"
+            mark = f" [yellow](expected {escape(str(exp))})[/]"
         cells = [escape(r.id)] + ([escape(r.claim.source)] if wide else []) + \
-            [f"[{STYLE[v]}]{v}[/]{mark}", escape(_one_line(r.result.summary, 220 if wide else 140))]
+            [f"[{STYLE[v]}]{escape(v)}[/]{mark}", escape(_one_line(r.result.summary, 220 if wide else 140))]
         t.add_row(*cells)
     con.print(t)
     c = Counter(r.verdict for r in results)

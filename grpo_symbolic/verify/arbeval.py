@@ -40,7 +40,10 @@ def _ev(e, env):
     if e.is_Rational:
         return to_arb(Fraction(int(e.p), int(e.q)))
     if e.is_Float:
-        return arb(str(e))
+        # a Float is a binary number (the package takes floats at their exact binary value):
+        # enclose that value exactly; arb(str(e)) would enclose its shortened decimal instead
+        q = sp.Rational(e)
+        return to_arb(Fraction(int(q.p), int(q.q)))
     if e is sp.pi:
         return arb.pi()
     if e is sp.E:

@@ -1,10 +1,12 @@
 """Generic checkers that turn a precise mathematical statement into a verdict.
 
-Soundness first: ``proved`` comes only from a SymPy reduction to 0 (or an
-explicitly listed chain of SymPy-checked steps) *and* agreement with a numeric
-spot check; ``certified`` only from Arb enclosures; ``refuted`` only from a point
-where an Arb enclosure of the violation excludes the claimed relation.  Anything
-else is ``undecided``.
+Soundness first: ``proved`` comes only from a SymPy reduction of the statement
+itself to 0 (or to True); ``certified`` only from Arb enclosures over the domain
+(or a sub-domain the certificate names); ``refuted`` only from a point where an
+Arb enclosure of the violation excludes the claimed relation.  Numeric spot
+checks inform and never decide: a disagreement that Arb cannot confirm is
+re-evaluated at rising precision and, if still open, leaves the check
+``undecided``.  Anything else is ``undecided``.
 
 Every call records its specification in :data:`RECORDER` (when a recorder is
 active) so that tests can re-run the same check on deliberately false mutants.
@@ -25,7 +27,8 @@ from flint import arb
 from ..exact.arbutil import arb_prec, to_arb
 from .arbeval import NotEvaluable, arb_eval, mp_func
 from .domains import Var
-from .verdict import CERTIFIED, NOT_CHECKABLE, PROVED, REFUTED, UNDECIDED, Result
+from .verdict import PROVED, Result, certified, proved, refuted, undecided
+from .verdict import not_checkable as _not_checkable
 
 
 class InconsistentCheck(AssertionError):
@@ -143,69 +146,117 @@ def _reduce(residual, strategies):
 
 
 # --------------------------------------------------------------- identity
+def _cex_certificate(cex: dict) -> dict:
+    """The certificate of an Arb-confirmed counterexample (``point`` is exact)."""
+    return {"point": cex["point_exact"], "certified_by": cex["certified_by"]}
+
+
 def identity(lhs, rhs, variables: list[Var], *, name: str = "identity", strategies=DEFAULT_STRATEGIES,
              samples: int = 40, given: dict | None = None) -> Result:
     """Check ``lhs == rhs`` for every point of the variables' domains.
 
-    ``given`` maps extra symbols to exact values (a specialisation, reported)."""
+    ``proved`` iff a SymPy strategy reduces ``lhs - rhs`` to 0 and no numeric
+    disagreement stays open; ``refuted`` iff Arb excludes 0 from ``lhs - rhs`` at a
+    domain point; otherwise ``undecided``.  ``given`` maps extra symbols to exact
+    values (a specialisation, reported)."""
     lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
     variables = _dedupe(variables)
     if given:
         lhs, rhs = lhs.subs(given), rhs.subs(given)
     _require_domains([lhs, rhs], variables, name)
     residual = lhs - rhs
-    cex, checked, worst = _numeric_identity(lhs, rhs, variables, samples, name)
-    if cex is None:
-        proved, steps = _reduce(residual, strategies)
+    spot = _numeric_identity(lhs, rhs, variables, samples, name)
+    if spot.cex is None:
+        ok, steps = _reduce(residual, strategies)
     else:  # an Arb-certified counterexample: no proof attempt needed
-        proved, steps = False, [{"method": "skipped: counterexample found first"}]
+        ok, steps = False, [{"method": "skipped: counterexample found first"}]
     ev = {"kind": "identity", "lhs": _str(lhs), "rhs": _str(rhs), "lhs_latex": _tex(lhs), "rhs_latex": _tex(rhs),
-          "domain": [v.describe() for v in variables], "symbolic_steps": steps,
-          "numeric_check": {"points": checked, "max_relative_residual": worst}}
+          "domain": [v.describe() for v in variables], "symbolic_steps": steps, "numeric_check": spot.to_json()}
     if given:
         ev["specialised"] = {str(k): str(v) for k, v in given.items()}
-    if proved and cex is not None:
-        raise InconsistentCheck(f"{name}: SymPy reduced the residual to 0 but {cex} is a counterexample")
-    if proved:
-        res = Result(PROVED, f"SymPy reduces lhs - rhs to 0 ({steps[-1]['method']}); "
-                             f"{checked} numeric spot checks agree", ev)
-    elif cex is not None:
-        ev["counterexample"] = cex
-        res = Result(REFUTED, f"fails at {cex['point']}: lhs - rhs = {cex['residual_ball']}", ev)
+    if ok and spot.cex is not None:
+        raise InconsistentCheck(f"{name}: SymPy reduced the residual to 0 but {spot.cex} is a counterexample")
+    if ok and not spot.open:
+        res = proved(f"SymPy reduces lhs - rhs to 0 ({steps[-1]['method']})", {
+            "method": steps[-1]["method"], "statement": "lhs - rhs == 0", "residual": "0",
+            "domain": ev["domain"], **({"specialised": ev["specialised"]} if given else {})}, ev)
+    elif spot.cex is not None:
+        ev["counterexample"] = spot.cex
+        res = refuted(f"fails at {spot.cex['point']}: lhs - rhs = {spot.cex['residual_ball']}",
+                      _cex_certificate(spot.cex), ev)
+    elif spot.open:
+        res = undecided(f"{len(spot.open)} point(s) where lhs and rhs differ numerically but Arb cannot decide "
+                        f"(up to {SPOT_DPS[-1]} digits)" + ("; SymPy reduces lhs - rhs to 0" if ok else ""), ev)
     else:
-        res = Result(UNDECIDED, f"no symbolic proof; {checked} numeric points agree", ev)
+        res = undecided(f"no symbolic proof; {spot.agree} numeric points agree", ev)
     res.spec = Spec("identity", dict(lhs=lhs, rhs=rhs, variables=variables, name=name, strategies=strategies))
     _record("identity", res.spec.args, res)
     return res
 
 
-def _numeric_identity(lhs, rhs, variables, samples, name):
+#: working precisions (decimal digits) of the numeric spot checks, tried in turn
+SPOT_DPS = (40, 80, 160, 320)
+
+
+@dataclass
+class SpotCheck:
+    """Numeric spot checks of an identity: they inform, never decide."""
+
+    agree: int = 0  # points where lhs and rhs agree to the working precision
+    worst: float = 0.0  # the worst relative residual among the agreeing points
+    open: list = field(default_factory=list)  # points that differ but Arb cannot separate
+    cex: dict | None = None  # an Arb-certified counterexample
+
+    def to_json(self) -> dict:
+        d = {"points": self.agree, "max_relative_residual": self.worst}
+        if self.open:
+            d["open_points"] = self.open[:5]
+        return d
+
+
+def _relative_residual(f_l, f_r, point, dps):
+    """|lhs - rhs| / max(|lhs|, |rhs|, 1) at ``dps`` digits, or None (not real/finite there)."""
+    with mp.workdps(dps):
+        args = [mp.mpf(x.numerator) / x.denominator for x in point.values()]
+        a, b = f_l(*args), f_r(*args)
+        if not (mp.isfinite(a) and mp.isfinite(b)) or mp.im(a) or mp.im(b):
+            return None
+        a, b = mp.re(a), mp.re(b)
+        return abs(a - b) / max(abs(a), abs(b), mp.mpf(1))
+
+
+def _spot_point(spot, f_l, f_r, lhs, rhs, point, variables):
+    """Classify one point: agree (at some precision), counterexample, or open."""
+    for dps in SPOT_DPS:
+        try:
+            rel = _relative_residual(f_l, f_r, point, dps)
+        except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+            return
+        if rel is None:
+            return
+        if rel <= mp.mpf(10) ** (-(dps * 5) // 8):
+            spot.agree += 1
+            spot.worst = max(spot.worst, float(rel))
+            return
+        if dps == SPOT_DPS[0]:
+            spot.cex = _confirm_difference(lhs, rhs, point, variables)
+            if spot.cex is not None:
+                return
+    spot.open.append(fmt_point(point))
+
+
+def _numeric_identity(lhs, rhs, variables, samples, name) -> SpotCheck:
     syms = [v.sym for v in variables]
     f_l, f_r = mp_func(lhs, syms), mp_func(rhs, syms)
     if sp.count_ops(lhs) + sp.count_ops(rhs) > 4 * BIG:
         samples = min(samples, 16)
     rng = random.Random(_seed("id", name, sp.srepr(lhs)[:2000], sp.srepr(rhs)[:2000]))
-    checked, worst = 0, 0.0
+    spot = SpotCheck()
     for _ in range(samples):
-        point = {v.sym: v.sample(rng) for v in variables}
-        try:
-            with mp.workdps(40):
-                args = [mp.mpf(x.numerator) / x.denominator for x in point.values()]
-                a, b = f_l(*args), f_r(*args)
-                if not (mp.isfinite(a) and mp.isfinite(b)) or mp.im(a) or mp.im(b):
-                    continue
-                a, b = mp.re(a), mp.re(b)
-                scale = max(abs(a), abs(b), mp.mpf(1))
-                rel = abs(a - b) / scale
-        except (ZeroDivisionError, ValueError, TypeError, OverflowError):
-            continue
-        checked += 1
-        worst = max(worst, float(rel))
-        if rel > mp.mpf(10) ** -25:
-            cex = _confirm_difference(lhs, rhs, point, variables)
-            if cex is not None:
-                return cex, checked, worst
-    return None, checked, worst
+        _spot_point(spot, f_l, f_r, lhs, rhs, {v.sym: v.sample(rng) for v in variables}, variables)
+        if spot.cex is not None:
+            break
+    return spot
 
 
 def _confirm_difference(lhs, rhs, point, variables=None):
@@ -246,38 +297,60 @@ def inequality(expr, rel: str, variables: list[Var], *, name: str = "inequality"
     cex = _search_violation(expr, rel, variables, samples, name)
     if symbolic is None and cex is None:
         symbolic = lambda: sign_by_substitution(expr, rel, variables)  # noqa: E731
+    res = None
     if symbolic is not None:
         ok, steps = symbolic()
         ev["symbolic_steps"] = steps
         if ok and cex is not None:
             raise InconsistentCheck(f"{name}: symbolic proof but counterexample {cex}")
         if ok:
-            res = Result(PROVED, "SymPy argument on the whole domain; numeric search found no violation", ev)
-            res.spec = Spec("inequality", dict(expr=expr, rel=rel, variables=variables, name=name))
-            _record("inequality", res.spec.args, res)
-            return res
-    if cex is not None:
+            res = proved("SymPy proves the sign on the whole domain", {
+                "method": "sign of the statement's expression by SymPy's assumptions",
+                "statement": f"expr {rel} 0", "domain": ev["domain"]}, ev)
+    if res is None and cex is None:
+        res, cex = _interval_verdict(expr, rel, variables, max_boxes, bits, ev)
+    if res is None:
         ev["counterexample"] = cex
-        res = Result(REFUTED, f"violated at {cex['point']}: value {cex['value']}", ev)
-        res.spec = Spec("inequality", dict(expr=expr, rel=rel, variables=variables, name=name))
-        _record("inequality", res.spec.args, res)
-        return res
-    covered, total, boxes, cex = _branch_and_bound(expr, rel, variables, max_boxes, bits)
-    ev["interval"] = {"boxes": boxes, "covered_fraction": float(covered / total) if total else 0.0,
-                      "box": {str(v.sym): [str(v.box()[0]), str(v.box()[1])] for v in variables},
-                      "box_is_whole_domain": all(v.box_is_whole_domain() for v in variables)}
-    if cex is not None:
-        ev["counterexample"] = cex
-        res = Result(REFUTED, f"violated at {cex['point']}: value {cex['value']}", ev)
-    elif covered == total:
-        whole = ev["interval"]["box_is_whole_domain"]
-        res = Result(CERTIFIED, f"Arb branch and bound covers the {'whole domain' if whole else 'stated box'} "
-                                f"({boxes} boxes)", ev)
-    else:
-        res = Result(UNDECIDED, f"interval budget exhausted: {float(100 * covered / total):.4g}% of the box certified", ev)
+        res = refuted(f"violated at {cex['point']}: value {cex['value']}", _cex_certificate(cex), ev)
     res.spec = Spec("inequality", dict(expr=expr, rel=rel, variables=variables, name=name))
     _record("inequality", res.spec.args, res)
     return res
+
+
+def _box_text(variables) -> str:
+    return ", ".join(f"{v.sym} in [{_short(v.box()[0])}, {_short(v.box()[1])}]" for v in variables)
+
+
+def _short(x: Fraction) -> str:
+    """An exact end point, written compactly (2^-40 rather than its 13-digit decimal)."""
+    for base in (2, 10):
+        for k in range(1, 61):
+            if x == Fraction(1, base ** k):
+                return f"{base}^-{k}"
+            if x == 1 - Fraction(1, base ** k):
+                return f"1 - {base}^-{k}"
+            if x == base ** k and k > 3:
+                return f"{base}^{k}"
+    return str(x)
+
+
+def _interval_verdict(expr, rel, variables, max_boxes, bits, ev):
+    """Arb branch and bound over the certification box: (result or None, counterexample)."""
+    covered, total, boxes, cex = _branch_and_bound(expr, rel, variables, max_boxes, bits)
+    whole = all(v.box_is_whole_domain() for v in variables)
+    ev["interval"] = {"boxes": boxes, "covered_fraction": float(covered / total) if total else 0.0,
+                      "box": {str(v.sym): [str(v.box()[0]), str(v.box()[1])] for v in variables},
+                      "box_is_whole_domain": whole}
+    if cex is not None:
+        return None, cex
+    if covered == total:
+        scope = "whole domain" if whole else "sub-domain"
+        where = "the whole domain" if whole else f"the sub-domain {_box_text(variables)} (not the whole domain)"
+        return certified(f"Arb branch and bound covers {where} ({boxes} boxes)", {
+            "scope": scope, "box": ev["interval"]["box"], "boxes": boxes, "statement": f"expr {rel} 0"}, ev), None
+    pct = min(float(100 * covered / total), 99.9999)
+    return undecided(f"interval budget exhausted after {boxes} boxes: {pct:.4f}% of {_box_text(variables)} "
+                     "certified", ev), None
 
 
 def _positive_parametrisation(v: Var):
@@ -408,20 +481,49 @@ def _branch_and_bound(expr, rel, variables, max_boxes, bits):
 
 
 # -------------------------------------------------------------- others
-def not_checkable(reason: str, summary: str) -> Result:
-    return Result(NOT_CHECKABLE, summary, {"kind": "external", "reason": reason})
+not_checkable = _not_checkable
 
 
 def chain(steps: list[tuple[str, object, object]], variables: list[Var], name: str = "chain") -> Result:
-    """A proof made of several identities ``(description, lhs, rhs)``: proved iff every
-    link is proved; refuted if a link is refuted (the first failing link is named)."""
+    """A proof made of identities ``(description, lhs, rhs)`` that are each reduced to 0
+    by SymPy: the links are the conjuncts of the statement, or steps whose last link
+    is the statement itself.  Proved iff every link is; refuted if a link is (the
+    first failing link is named); otherwise undecided."""
     parts = []
     for desc, lhs, rhs in steps:
         r = identity(lhs, rhs, variables, name=f"{name}: {desc}")
         parts.append({"step": desc, "verdict": r.verdict, **{k: r.evidence[k] for k in ("lhs", "rhs")}})
-        if r.verdict != PROVED:
-            ev = {"kind": "chain", "links": parts}
-            if r.verdict == REFUTED:
-                ev["counterexample"] = r.evidence["counterexample"]
-            return Result(r.verdict, f"link '{desc}': {r.summary}", ev)
-    return Result(PROVED, f"all {len(parts)} links reduce to 0 with SymPy", {"kind": "chain", "links": parts})
+        if r.verdict == PROVED:
+            continue
+        ev = {"kind": "chain", "links": parts}
+        if "counterexample" in r.evidence:
+            ev["counterexample"] = r.evidence["counterexample"]
+            return refuted(f"link '{desc}': {r.summary}", r.certificate, ev)
+        return undecided(f"link '{desc}': {r.summary}", ev)
+    return proved(f"all {len(parts)} links reduce to 0 with SymPy",
+                  {"method": "chain of SymPy reductions", "links": [p["step"] for p in parts],
+                   "statement": parts[-1]["step"]}, {"kind": "chain", "links": parts})
+
+
+def derivation(d, generality: str, statement_step: str = "statement", spot: int = 0) -> Result:
+    """A :class:`~grpo_symbolic.symbolic.derivation.Derivation` as a verdict: ``proved``
+    iff every step checks and the last step is ``statement_step`` (the statement
+    itself); otherwise ``undecided`` (a failed simplification is never a refutation).
+
+    The last step is also evaluated numerically (``spot`` points): a disagreement while
+    SymPy reduced it to 0 is a bug (:class:`InconsistentCheck`), agreement informs only."""
+    chk = d.check()
+    last = d.steps[-1]
+    steps = [{"step": name, "ok": r.ok, "method": d.step(name).method} for name, r in chk.results]
+    ev = {"kind": "derivation", "derivation": d.name, "hypotheses": list(d.hypotheses), "steps": steps,
+          "statement": last.equation_str(), "generality": generality}
+    if not (chk.ok and last.name == statement_step):
+        why = f"steps {chk.failed} do not check" if not chk.ok else f"the last step is not {statement_step!r}"
+        return undecided(f"{d.title}: {why}", ev)
+    sc = last.spot_check(n=spot, dps=40) if spot else None
+    if sc is not None and not sc.ok:
+        raise InconsistentCheck(f"{d.name}: the statement reduces to 0 but disagrees numerically")
+    ev["numeric_check"] = {"points": getattr(sc, "n", 0), "ok": True} if sc is not None else None
+    return proved(f"SymPy checks every step of '{d.title}'; the last step is the statement ({generality})", {
+        "method": "derivation: every step reduced by SymPy", "derivation": d.name, "steps": [s["step"] for s in steps],
+        "statement": last.equation_str(), "generality": generality}, ev)

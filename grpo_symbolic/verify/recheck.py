@@ -21,25 +21,18 @@ from fractions import Fraction
 import mpmath as mp
 import sympy as sp
 
-from .verdict import CERTIFIED, PROVED, REFUTED, REPRODUCED, Result
+from .verdict import CERTIFIED, PROVED, REFUTED, Result, walk
 
 
 class RecheckError(AssertionError):
     pass
 
 
-def _leaves(res: Result):
-    stack = [res]
-    if res.repaired is not None:
-        stack.append(res.repaired.result)
-    while stack:
-        r = stack.pop()
-        if r.spec is not None:
+def _leaves(res: Result, verdicts=None):
+    """The results inside ``res`` that carry a machine-checkable spec."""
+    for r in walk(res):
+        if r.spec is not None and (verdicts is None or r.verdict in verdicts):
             yield r
-        for p in r.parts:
-            stack.append(p.result)
-            if p.result.repaired is not None:
-                stack.append(p.result.repaired.result)
 
 
 class _Skip(Exception):
@@ -78,10 +71,12 @@ def _difference(lhs, rhs, point):
     return abs(d2) <= sp.Float(10) ** -40, d2
 
 
-def recheck(res: Result, samples: int = 3, seed: int = 0) -> list[str]:
+def recheck(res: Result, samples: int = 3, seed: int = 0, verdicts=None) -> list[str]:
+    """Re-check every leaf of ``res`` (or those with a verdict in ``verdicts``) by an
+    independent route; raise :class:`RecheckError` on any disagreement."""
     done = []
     rng = random.Random(seed)
-    for leaf in _leaves(res):
+    for leaf in _leaves(res, verdicts):
         spec = leaf.spec
         if spec.kind == "identity":
             done.append(_identity(leaf, spec.args, rng, samples))
@@ -145,6 +140,8 @@ def _inequality(leaf, a, rng, samples):
             ok += 1
             if ok >= samples:
                 break
+        if ok == 0:
+            raise RecheckError(f"inequality {a['name']}: no point could be evaluated")
         return f"inequality {a['name']}: evalf agrees at {ok} fresh points"
     if leaf.verdict == REFUTED:
         pt = _parse_point(V, leaf.evidence["counterexample"])
@@ -186,6 +183,8 @@ def _engine(leaf, a):
             if abs(L) > mp.mpf(10) ** 8:
                 break
         o = rep.orbit
+        if o.kind not in ("converges", "cycle", "to_one") and leaf.verdict == REFUTED:
+            raise RecheckError(f"engine: a refutation rests on an orbit that is {o.kind}")
         if o.kind == "converges":
             if abs(traj[-1] - o.points[0]) > mp.mpf(10) ** -20 * (1 + abs(o.points[0])):
                 raise RecheckError(f"engine: brute force ends at {traj[-1]}, certified limit {o.points[0]}")

@@ -15,8 +15,8 @@ import sympy as sp
 
 from ...exact.dynamics import compute_dynamics
 from ...params import Params
-from ..domains import interval, positive, prob, real
-from ..verdict import CERTIFIED, PROVED, REFUTED, Result
+from ...verify.domains import interval, positive, prob, real
+from ...verify.verdict import Result, certified, refuted, undecided
 
 # --------------------------------------------------------------- symbols
 p = sp.Symbol("p", positive=True)  # PoS, in (0,1) (the domain says so)
@@ -86,15 +86,28 @@ def engine_evidence(rep, **kw) -> dict:
             "orbit": {k: js["orbit"][k] for k in ("kind", "period", "p", "one_minus_p", "evidence")}}
 
 
-def witness(summary: str, predicate, verdict_if_true=CERTIFIED, verdict_if_false=REFUTED, **kw) -> Result:
+def witness(summary: str, predicate, refutes: bool = False, **kw) -> Result:
     """A certified engine computation at the parameters ``kw``; ``predicate(report)``
-    decides whether it witnesses the statement."""
-    from ..checks import Spec
+    decides whether it witnesses ``summary``.
+
+    Witnessed: ``certified`` (an existence statement, witnessed at the stated
+    parameters) or, with ``refutes``, ``refuted`` (the stated parameters are the
+    counterexample; the orbit or fixed points are certified by the engine and
+    re-checked by brute-force iteration).  Not witnessed: ``undecided``, never a
+    refutation."""
+    from ...verify.checks import Spec
 
     rep = dyn(**kw)
-    ok = bool(predicate(rep))
-    res = Result(verdict_if_true if ok else verdict_if_false, summary if ok else f"not witnessed: {summary}",
-                 engine_evidence(rep, **kw))
+    ev = engine_evidence(rep, **kw)
+    point = {k: str(v) for k, v in kw.items()}
+    if not predicate(rep):
+        res = undecided(f"not witnessed: {summary}", ev)
+    elif refutes:
+        res = refuted(summary, {"point": point, "certified_by": "Arb engine (isolation, Newton, orbit certificates)",
+                                "command": ev["command"]}, ev)
+    else:
+        res = certified(summary, {"scope": "witness at the stated parameters", "point": point,
+                                  "command": ev["command"]}, ev)
     res.spec = Spec("engine", dict(params=kw, report=rep))
     return res
 
@@ -124,12 +137,15 @@ def orbit_balls(n: int, bits: int = 256, **kw):
 
 
 def decreasing_step_witness(n_max: int = 8, **kw) -> Result:
-    """Certified p_{n} < p_{n-1} for some n <= n_max (Arb balls of the log-odds)."""
+    """Certified p_{n} < p_{n-1} for some n <= n_max (Arb balls of the log-odds), as
+    a witness that the orbit is not monotone; ``undecided`` when none is found."""
     balls = orbit_balls(n_max, **kw)
+    point = {k: str(v) for k, v in kw.items()}
     for n in range(1, len(balls)):
         if balls[n] < balls[n - 1]:
-            return Result(CERTIFIED, f"p_{n} < p_{n - 1}: L_{n - 1} = {balls[n - 1].str(12)}, L_{n} = {balls[n].str(12)} "
-                                     "(Arb enclosures from the exact start)",
-                          {"kind": "engine", "params": {k: str(v) for k, v in kw.items()}, "command": command(**kw),
-                           "step": n, "L_prev": balls[n - 1].str(20), "L_n": balls[n].str(20)})
-    return Result(REFUTED, f"no certified decrease within {n_max} steps", {"kind": "engine", "params": kw})
+            return certified(f"p_{n} < p_{n - 1}: L_{n - 1} = {balls[n - 1].str(12)}, L_{n} = {balls[n].str(12)} "
+                             "(Arb enclosures from the exact start)",
+                             {"scope": "witness at the stated parameters", "point": point, "step": n},
+                             {"kind": "engine", "params": point, "command": command(**kw),
+                              "step": n, "L_prev": balls[n - 1].str(20), "L_n": balls[n].str(20)})
+    return undecided(f"no certified decrease within {n_max} steps", {"kind": "engine", "params": point})

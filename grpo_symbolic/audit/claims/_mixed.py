@@ -1,17 +1,12 @@
-r"""Two-KL (alpha-mixed) machinery: the geometric anchor, Renyi terms, and the
-tilt family.
+r"""Two-KL (alpha-mixed) statements: the geometric anchor, Renyi terms, the tilt family.
 
-General identities are proved as chains of small SymPy steps that hold termwise
-for any finite outcome space (so for any size of the success and failure sets):
-
-1. for o in S: ``(p_ref a_o)^alpha (p_prev c_o)^(1-alpha) = p_ref^alpha p_prev^(1-alpha) a_o^alpha c_o^(1-alpha)``
-   with ``a``, ``c`` the success-conditional laws (the same on F with 1 - p);
-2. the anchor's odds are ``W_S / W_F`` (class sums of the unnormalised weights);
-3. ``log(W_S/W_F) = alpha L_ref + (1-alpha) L_prev + log X_S - log X_F`` with
-   ``X_S = sum_S a^alpha c^(1-alpha)``;
-4. ``log X_S = (alpha - 1) D_alpha(a || c)`` by the definition of the Renyi divergence.
-
-The assembled statement is then spot-checked numerically on a concrete space.
+The general statements (Lemma 3, Thm 9 with either weights, the recursion along the
+iteration from pi_0 = pi_ref) are proved by the derivations of
+:mod:`grpo_symbolic.symbolic.general_space`, on an arbitrary finite outcome space (class
+sizes n_S, n_F symbolic, class sums as SymPy ``Sum``): the last step of each is the
+statement itself.  The termwise chain :func:`anchor_logit_chain` and the concrete
+4-outcome space :func:`concrete_space` remain for the checks of the paper's printed
+proofs (lemma3-proof, appe-defs, the printed display after Thm 9).
 """
 
 from __future__ import annotations
@@ -20,11 +15,13 @@ from functools import lru_cache
 
 import sympy as sp
 
-from ..checks import chain, identity
-from ..domains import interval, positive, prob
-from ..verdict import Part, Result, combine
-from ._common import V_alpha, V_beta, V_eps, alpha, beta, eps, logit, p_prev, p_ref
-from ._policy import K, REF, S, F, V_SPACE, advantages, mixed_candidate, success_mass
+from ...symbolic import general_space as gs
+from ...symbolic.derivation import Derivation
+from ...verify.checks import chain, derivation, identity
+from ...verify.domains import positive, prob
+from ...verify.verdict import Result, fresh
+from ._common import V_alpha, alpha, logit, p_prev, p_ref
+from ._policy import F, S
 
 A_o, C_o = sp.symbols("a_o c_o", positive=True)  # conditional probabilities of one outcome
 m_ref, m_prev = sp.symbols("m_ref m_prev", positive=True)  # class masses (p or 1 - p)
@@ -73,90 +70,40 @@ def concrete_space():
     return ref, prev, DS, DF, V
 
 
-def numeric_check(lhs, rhs, V, name):
-    """The assembled statement on the concrete space: numeric agreement only (the
-    proof is the chain); SymPy is not asked to re-simplify it."""
-    return identity(lhs, rhs, V, name=name, strategies=())
+GENERAL = "any finite outcome space: n_S success and n_F failure outcomes, n_S and n_F symbolic"
+_ALONG = "; pi_(n-1) a reward-only tilt of pi_ref (every iterate from pi_0 = pi_ref, by induction)"
 
 
 @lru_cache(maxsize=None)
 def lemma3_result() -> Result:
-    ref, prev, DS, DF, V = concrete_space()
-    w = [ref[o] ** alpha * prev[o] ** (1 - alpha) for o in range(K)]
-    lhs = logit(sum(w[o] for o in S) / sum(w))
-    rhs = alpha * logit(p_ref) + (1 - alpha) * logit(p_prev) + (alpha - 1) * (DS - DF)
-    num = numeric_check(lhs, rhs, V, "Lemma 3 on a concrete space")
-    return _proof_with_check(anchor_logit_chain(), num)
-
-
-def _proof_with_check(proof: Result, num: Result) -> Result:
-    parts = [Part("proof", "chain of SymPy-checked steps valid for any finite space", proof),
-             Part("check", "the assembled statement agrees numerically on a concrete space", num)]
-    if num.verdict == "undecided" and proof.verdict == "proved":  # agreement without re-simplification
-        num = Result("proved", num.summary.replace("no symbolic proof; ", "") + " (consistency check of the chain)",
-                     num.evidence)
-        parts[1] = Part("check", parts[1].statement, num)
-    return combine(parts)
+    """Lemma 3 proved on an arbitrary finite space (:func:`~grpo_symbolic.symbolic.general_space.lemma3`)."""
+    return derivation(gs.lemma3(), GENERAL)
 
 
 @lru_cache(maxsize=None)
 def thm9_result(kind="std") -> Result:
-    """logit p_n = logit p~ + Omega(p_{n-1})/beta (Thm 8 with anchor pi~), hence Thm 9."""
-    ref, prev, DS, DF, V = concrete_space()
-    A, wp, wm = advantages(p_prev, kind)
-    cand = mixed_candidate(A, alpha, ref, prev)
-    lhs = logit(success_mass(cand))
-    rhs = alpha * logit(p_ref) + (1 - alpha) * logit(p_prev) + (1 - alpha) * (DF - DS) + (wp + wm) / beta
-    V2 = V + [V_beta] + ([V_eps] if kind == "std" else [])
-    num = numeric_check(lhs, rhs, V2, f"Thm 9 on a concrete space ({kind})")
-    E = sp.Symbol("E", positive=True)
-    tilt = identity(sp.log((W_S * sp.exp(E)) / (W_F * sp.exp(-E * 0))) - sp.log(W_S / W_F), E,
-                    [positive(W_S), positive(W_F), positive(E)], name="tilting S by exp(w+/beta) and F by "
-                    "exp(-w-/beta) adds (w+ + w-)/beta to the log-odds")
-    proof = combine([Part("anchor", "Lemma 3", anchor_logit_chain()), Part("tilt", "log-odds shift", tilt)])
-    return _proof_with_check(proof, num)
-
-
-cS, cF = sp.symbols("c_S c_F", positive=True)
-R_o, R_o2, Z_t, R_S, B_ = sp.symbols("R_o R_o2 Z_t R_S B", positive=True)
+    """Thm 9 (eq. (23)) with the ``kind`` weights, proved on an arbitrary finite space."""
+    return derivation(gs.thm9(kind), f"{GENERAL}; {kind} weights")
 
 
 @lru_cache(maxsize=None)
 def tilt_induction(kind="std") -> Result:
-    """From pi_0 = pi_ref every iterate is a success/failure tilt of pi_ref; then the
-    conditional laws equal pi_ref's, D_S = D_F = 0, and L_n = alpha L_ref +
-    (1-alpha) L_{n-1} + Omega(p_{n-1})/beta.
-
-    Termwise steps (R_o = pi_ref(o), c the class factor, Z_t the normalisation):
-    a tilt's conditional law is R_o c / (R_S c) = R_o / R_S; the next iterate's
-    weight R_o^alpha (R_o c / Z_t)^(1-alpha) exp(A/beta) = R_o (c/Z_t)^(1-alpha)
-    exp(A/beta) is again R_o times a class factor; and D_alpha(P||P) = 0."""
-    Vg = [positive(R_o), positive(cS), positive(Z_t), positive(R_S), positive(B_), V_alpha, prob(A_o)]
-    steps = [
-        ("a tilt keeps pi_ref's conditional law on its class", R_o * cS / (R_S * cS), R_o / R_S),
-        ("the next iterate is again a tilt: weight / pi_ref(o) depends on the class only",
-         R_o ** alpha * (R_o * cS / Z_t) ** (1 - alpha) * sp.exp(B_) / R_o, (cS / Z_t) ** (1 - alpha) * sp.exp(B_)),
-        ("D_alpha(P||P) = 0 (two-point law; same for any finite law)",
-         renyi([A_o, 1 - A_o], [A_o, 1 - A_o]), 0),
-    ]
-    proof = chain(steps, Vg, name="tilt induction")
-    ref, _, _, _, V = concrete_space()
-    tilt = [ref[o] * (cS if o in S else cF) for o in range(K)]
-    prev = [t / sum(tilt) for t in tilt]
-    pprev = sum(prev[o] for o in S)
-    A, wp, wm = advantages(pprev, kind)
-    nxt = mixed_candidate(A, alpha, ref, prev)
-    Vb = [v for v in V if v.sym is not p_prev] + [positive(cS), positive(cF), V_beta] + ([V_eps] if kind == "std" else [])
-    rec = numeric_check(logit(success_mass(nxt)), alpha * logit(p_ref) + (1 - alpha) * logit(pprev) + (wp + wm) / beta,
-                        Vb, "L_n = alpha L_ref + (1-alpha) L_{n-1} + Omega/beta for a tilt")
-    out = _proof_with_check(combine([Part("induction", "tilts are closed under the iteration and have D = 0", proof),
-                                      Part("Thm 9", "Thm 9 with D_S = D_F = 0", thm9_result(kind))]), rec)
-    out.summary = ("from pi_0 = pi_ref every iterate is pi_ref tilted on S and on F, so the Renyi correction "
-                   "vanishes: L_n = alpha L_ref + (1-alpha) L_{n-1} + Omega(p_{n-1})/beta")
-    return out
+    """From pi_0 = pi_ref every iterate is a reward-only tilt of pi_ref, so D_S = D_F = 0 and
+    L_n - L_ref = (1-alpha)(L_(n-1) - L_ref) + Omega(p_(n-1))/beta (any positive weights, so
+    both normalisations: ``kind`` is kept for the callers' readability)."""
+    out = derivation(gs.thm9_recursion(), GENERAL + _ALONG)
+    return fresh(out, summary="from pi_0 = pi_ref every iterate is pi_ref tilted on S and on F, so the Renyi "
+                              "correction vanishes: L_n = alpha L_ref + (1-alpha) L_{n-1} + Omega(p_{n-1})/beta "
+                              f"({kind} weights; proved on an arbitrary finite space)")
 
 
-def _as_proved(r: Result) -> Result:
-    if r.verdict == "undecided":
-        return Result("proved", "consistent with the proved chain (Thm 9 with D_S = D_F = 0)", r.evidence)
-    return r
+@lru_cache(maxsize=None)
+def general_display_result() -> Result:
+    """The repaired display after Thm 9 for arbitrary pi_(n-1) (with the Renyi term): the
+    derivation of :func:`~grpo_symbolic.symbolic.general_space.thm9_recursion` up to its
+    step ``general_display``, which is then the last step."""
+    d = gs.thm9_recursion()
+    upto = [s for s in d.steps[: [s.name for s in d.steps].index("general_display") + 1]]
+    sub = Derivation(d.name + "[general_display]", "Repaired display after Theorem 9, arbitrary pi_(n-1)",
+                     d.hypotheses, upto, {})
+    return derivation(sub, GENERAL, statement_step="general_display")

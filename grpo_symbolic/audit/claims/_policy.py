@@ -19,9 +19,9 @@ from functools import lru_cache
 
 import sympy as sp
 
-from ..checks import identity
-from ..domains import positive
-from ..verdict import PROVED, REFUTED, Part, Result, combine
+from ...verify.checks import identity
+from ...verify.domains import positive
+from ...verify.verdict import Part, Result, combine, symbolic
 from ._common import V_alpha, V_beta, V_eps, alpha, beta, eps, w_minus, w_plus
 
 K, S = 4, (0, 1)
@@ -67,9 +67,10 @@ def optimality(candidate, A, b_ref, b_mir, variables, name, ref=REF, prev=PREV) 
     H = sp.hessian(J, z)
     diag_ok = all(sp.simplify(H[i, j]) == 0 for i in range(K) for j in range(K) if i != j)
     diag = [sp.simplify(H[i, i] + (b_ref + b_mir) / z[i]) == 0 for i in range(K)]
-    conc = Result(PROVED if diag_ok and all(diag) else REFUTED,
-                  "Hessian = diag(-(beta_ref + beta_mir)/pi_o): strictly concave on the open simplex",
-                  {"kind": "symbolic", "hessian_diagonal": [str(H[i, i]) for i in range(K)]})
+    conc = symbolic(diag_ok and all(diag), "Hessian = diag(-(beta_ref + beta_mir)/pi_o): strictly concave on the open "
+                    "simplex", {"method": "sympy.hessian, simplify of each entry",
+                                "hessian_diagonal": [str(H[i, i]) for i in range(K)],
+                                "statement": "H == diag(-(beta_ref + beta_mir)/pi_o)"})
     parts.append(Part("concave", "J strictly concave", conc))
     return combine(parts)
 

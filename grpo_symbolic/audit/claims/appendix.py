@@ -8,14 +8,16 @@ from fractions import Fraction
 import mpmath as mp
 import sympy as sp
 
-from ..checks import chain, identity, inequality, not_checkable
-from ..domains import interval, positive, prob
+from ...verify.checks import derivation, identity, inequality, not_checkable
+from ...verify.domains import interval, positive, prob
 from ..registry import claim
-from ..verdict import (CERTIFIED, NOT_REPRODUCED, PROVED, REFUTED, REPRODUCED, UNDECIDED, Part, Repaired, Result,
-                       combine, fresh)
+from ...verify.verdict import (REFUTED, Part, Repaired, argued, certified, combine, fresh, refuted, reproduction,
+                               symbolic, undecided)
 from ._common import (V_alpha, V_beta, V_eps, V_p, V_pprev, V_pref, V_pstar, alpha, beta, dyn, engine_evidence, eps,
                       logit, p, p_prev, p_ref, p_star, sigmoid, w_minus, w_plus, witness)
-from ._mixed import anchor_logit_chain, concrete_space, lemma3_result, renyi, thm9_result, tilt_induction
+from ...symbolic import general_space as gs
+from ._mixed import (GENERAL, anchor_logit_chain, concrete_space, general_display_result, lemma3_result,
+                     thm9_result, tilt_induction)
 from ._policy import K, PREV, REF, S, F, V_SPACE, advantages, mixed_candidate, objective, optimality, success_mass
 from .sec3_dynamics import _thm3, h_thm2
 from .sec4_5_mirror import vacuous_renyi
@@ -89,28 +91,34 @@ def _cor_lemma1():
     abs_slope = p_star * (1 - p_star) * sp.Abs(2 * p_star - 1) / (2 * beta * (p_star * (1 - p_star) + eps) ** sp.Rational(3, 2))
     eq = identity(abs_slope, B(p_star) / beta, [V_pstar, V_beta, V_eps], name="|h'(p*)| = B(p*)/beta")
     res = combine([Part("|h'|", "|h'(p*)| = B(p*)/beta", eq),
-                   Part("equivalence", "so |h'(p*)| < 1 iff beta > B(p*)",
-                        Result(PROVED, "B/beta < 1 iff beta > B (beta > 0)", {"kind": "symbolic"}))])
+                   Part("equivalence", "so |h'(p*)| < 1 iff beta > B(p*): B/beta - 1 = (B - beta)/beta with beta > 0",
+                        _quotient_sign())])
     res.reading = ("an equivalence, but not an a-priori bound: p* itself depends on beta, so 'beta > B(p*)' is a "
                    "condition on the solution")
     return res
 
 
+def _quotient_sign():
+    """B/beta - 1 = (B - beta)/beta: with beta > 0 both sides have the sign of B - beta."""
+    Bs = sp.Symbol("B", nonnegative=True)
+    return identity(Bs / beta - 1, (Bs - beta) / beta, [positive(Bs), V_beta], name="B/beta - 1 = (B - beta)/beta")
+
+
 @claim("thm7")
 def _thm7():
-    return Result(PROVED, "classical: by continuity of f' there is r with |f'| <= k < 1 on I; the mean value theorem "
-                          "makes f a contraction of I into itself; Banach gives convergence to the unique fixed point",
-                  {"kind": "classical", "theorem": "local contraction (mean value theorem + Banach)"})
+    return argued("classical: by continuity of f' there is r with |f'| <= k < 1 on I; the mean value theorem "
+                  "makes f a contraction of I into itself; Banach gives convergence to the unique fixed point",
+                  "local contraction: mean value theorem + Banach fixed-point theorem (classical; not machine-checked)")
 
 
 @claim("thm6")
 def _thm6():
-    rep = dyn(beta="1", p_ref="0.2", eps="1e-5")
-    trap = rep.orbit.evidence.get("trap")
+    trap = dyn(beta="1", p_ref="0.2", eps="1e-5").orbit.evidence.get("trap")
+    example = witness(f"the orbit from p_ref converges: it enters the certified contraction trap (log-odds) {trap}",
+                      lambda r: r.orbit.kind == "converges", beta="1", p_ref="0.2", eps="1e-5")
     res = combine([Part("theorem", "local convergence near a fixed point with |h'(p*)| < 1 (Thm 7)", _thm7()),
                    Part("example", "at beta=1, p_ref=0.2 the orbit from p_ref enters a certified contraction trap",
-                        Result(CERTIFIED if rep.orbit.kind == "converges" else UNDECIDED,
-                               f"trap (log-odds) {trap}", {"kind": "engine", "orbit": rep.orbit.evidence}))])
+                        example)])
     res.reading = ("true as a local statement, but the start p_0 = p_ref is tied to the map (p_ref is a parameter "
                    "of h) and every fixed point exceeds p_ref (Thm 3): the hypothesis p_ref in [p*-delta, p*+delta] "
                    "is a condition on the parameters, not a choice of start")
@@ -119,22 +127,11 @@ def _thm6():
 
 @claim("fig5-text")
 def _fig5_text():
-    rows = []
-    conv = True
-    for b in ("0.01", "0.2", "0.4", "0.8", "1", "5"):
-        for pr in ("0.0001", "0.2", "0.5", "0.8"):
-            o = dyn(beta=b, p_ref=pr, eps="1e-5").orbit
-            rows.append({"beta": b, "p_ref": pr, "orbit": o.kind, "period": o.period})
-            conv &= o.kind == "converges"
-    panels = Result(CERTIFIED if conv else REFUTED,
-                    "all 24 panels of Fig. 5 converge (certified): to a fixed point near 1 or to an interior p*",
-                    {"kind": "engine", "panels": rows})
+    panels = _fig5_panels()
     text = witness("beta = 5, p_ref = 0.001 (the text's value): an attracting 2-cycle, so the orbit does not converge",
                    lambda r: r.orbit.kind == "cycle", beta="5", p_ref="0.001", eps="1e-5")
-    grid = dyn(beta="5", p_ref="0.0001", eps="1e-5").orbit
-    note = Result(CERTIFIED if grid.kind == "converges" else UNDECIDED,
-                  "the figure's panel has p_ref = 0.0001, not 0.001: there the orbit converges (1 - p* ~ 3.4e-24)",
-                  {"kind": "engine", "orbit": grid.kind})
+    note = witness("the figure's panel has p_ref = 0.0001, not 0.001: there the orbit converges (1 - p* ~ 3.4e-24)",
+                   lambda r: r.orbit.kind == "converges", beta="5", p_ref="0.0001", eps="1e-5")
     return combine([Part("transition", "panels show a transition then convergence to 1 or p*", panels),
                     Part("divergent", "for beta = 5, p_ref = 0.001 the behaviour is divergent", text),
                     Part("panel value", "the grid's panel uses p_ref = 0.0001", note)],
@@ -142,10 +139,39 @@ def _fig5_text():
                            "convergence' read as 'the orbit converges'")
 
 
+def _fig5_panels():
+    """The 24 panels of Fig. 5: certified when every orbit is certified to converge;
+    refuted at a panel whose orbit is a certified cycle; otherwise undecided."""
+    rows, cycles = [], []
+    for b in ("0.01", "0.2", "0.4", "0.8", "1", "5"):
+        for pr in ("0.0001", "0.2", "0.5", "0.8"):
+            o = dyn(beta=b, p_ref=pr, eps="1e-5").orbit
+            rows.append({"beta": b, "p_ref": pr, "orbit": o.kind, "period": o.period})
+            if o.kind == "cycle":
+                cycles.append({"beta": b, "p_ref": pr, "eps": "1e-5"})
+    ev = {"kind": "engine", "panels": rows}
+    if all(r["orbit"] == "converges" for r in rows):
+        return certified("all 24 panels of Fig. 5 converge (certified): to a fixed point near 1 or to an interior p*",
+                         {"scope": "witness at the 24 stated parameter pairs", "panels": len(rows)}, ev)
+    if cycles:
+        return refuted(f"a panel's orbit is a certified cycle: {cycles[0]}", {
+            "point": cycles[0], "certified_by": "Arb engine (cycle certificate)"}, ev)
+    return undecided("some panels' orbits are not certified", ev)
+
+
 @claim("remark2")
 def _remark2():
-    return Result(PROVED, "if beta exceeds every per-prompt lower bound, it exceeds their supremum and conversely",
-                  {"kind": "classical", "argument": "definition of the supremum"})
+    # beta - B_q = (beta - sup) + (sup - B_q): a positive plus a nonnegative number (B_q <= sup by definition)
+    d_sup = sp.Symbol("beta_minus_sup", positive=True)  # beta > sup_q B_q (the uniform bound)
+    gap = sp.Symbol("sup_minus_B_q", nonnegative=True)  # sup_q B_q - B_q >= 0 (definition of the supremum)
+    ok = bool((d_sup + gap).is_positive)
+    res = symbolic(ok, "beta > sup_q B_q implies beta > B_q for every q: beta - B_q = (beta - sup) + (sup - B_q) > 0",
+                   {"method": "SymPy assumptions: positive + nonnegative is positive",
+                    "statement": "beta - B_q > 0 for every q, given beta > sup_q B_q",
+                    "hypotheses": ["B_q <= sup_q B_q (definition of the supremum)"]})
+    res.reading = ("the uniform condition beta > sup_q B_q is sufficient for every per-prompt condition beta > B_q; "
+                   "it is not necessary when the supremum is not attained (beta = sup > B_q for every q)")
+    return res
 
 
 @claim("appc-stages")
@@ -199,50 +225,18 @@ def _thm82():
 # ------------------------------------------------------------------ App. E
 @claim("lemma2")
 def _lemma2():
-    z = sp.symbols("z0:4", positive=True)
-    pi = [zi / sum(z) for zi in z]
-    a = sp.Symbol("alpha", positive=True)
-    w = [REF[o] ** a * PREV[o] ** (1 - a) for o in range(K)]
-    Zbar = sum(w)
-    bar = [wo / Zbar for wo in w]
-    kl = lambda P, Q: sum(P[o] * (sp.log(P[o]) - sp.log(Q[o])) for o in range(K))  # noqa: E731
-    lhs = a * kl(pi, REF) + (1 - a) * kl(pi, PREV)
-    rhs = kl(pi, bar) - sp.log(Zbar)
-    V = V_SPACE + [positive(zi) for zi in z] + [positive(a)]
-    steps = [("per outcome: alpha log(pi/ref) + (1-alpha) log(pi/prev) = log(pi/bar) - log Z",
-              a * (sp.log(sp.Symbol("P", positive=True)) - sp.log(sp.Symbol("R", positive=True)))
-              + (1 - a) * (sp.log(sp.Symbol("P", positive=True)) - sp.log(sp.Symbol("Q", positive=True))),
-              sp.log(sp.Symbol("P", positive=True)) - sp.log(sp.Symbol("R", positive=True) ** a
-                                                            * sp.Symbol("Q", positive=True) ** (1 - a)))]
-    termwise = chain(steps, [positive(sp.Symbol(s, positive=True)) for s in "PRQ"] + [positive(a)], name="Lemma 2")
-    num = identity(lhs, rhs, V, name="Lemma 2 on a concrete space", strategies=())
-    if num.verdict == UNDECIDED and termwise.verdict == PROVED:
-        num = Result(PROVED, num.summary.replace("no symbolic proof; ", "") + " (consistency of the termwise proof)",
-                     num.evidence)
-    return combine([Part("termwise", "weighted log-ratios combine into log(pi/pi_bar) - log Z", termwise),
-                    Part("assembled", "summing with weights pi(o) and using sum pi = 1 gives C = -log Z", num)],
-                   reading="for alpha > 0 (any real alpha works); C(pi_ref, pi_o) = -log sum pi_ref^alpha pi_o^(1-alpha)")
+    return fresh(derivation(gs.lemma2(), GENERAL),
+                 reading="for alpha > 0 (any real alpha works); C(pi_ref, pi_o) = -log sum pi_ref^alpha pi_o^(1-alpha), "
+                         "free of pi (its derivatives in every pi(o) vanish)")
 
 
 @claim("eq18")
 def _eq18():
-    z = sp.symbols("z0:4", positive=True)
-    pi = [zi / sum(z) for zi in z]
-    A, wp, wm = advantages(p_prev, "std")
-    a = alpha
-    w = [REF[o] ** a * PREV[o] ** (1 - a) for o in range(K)]
-    bar = [wo / sum(w) for wo in w]
-    two = objective(pi, A, a * beta, (1 - a) * beta)
-    one = objective(pi, A, beta, 0, ref=bar)
-    V = V_SPACE + [positive(zi) for zi in z] + [V_alpha, V_beta, V_eps, V_pprev]
-    diff = identity(two - one, beta * sp.log(sum(w)), V, name="two-KL objective - single-KL objective = constant",
-                    strategies=())
-    lem = _lemma2()
-    if diff.verdict == UNDECIDED and lem.verdict == PROVED:
-        diff = Result(PROVED, "numeric agreement with Lemma 2's consequence: the difference is beta log Z, constant "
-                              "in pi", diff.evidence)
-    return combine([Part("Lemma 2", "the KL mix = KL to the geometric mean + constant", lem),
-                    Part("objectives", "the objectives differ by a constant: same argmax", diff)])
+    return combine([Part("Lemma 2", "the KL mix = KL to the geometric mean + constant", _lemma2()),
+                    Part("objectives", "the two-KL objective = the single-KL objective + a constant free of pi, "
+                                       "hence the same argmax", derivation(gs.eq18(), GENERAL))],
+                   reading="'same argmax' follows from 'differ by a constant in pi' (logic); the constant is "
+                           "beta log sum pi_ref^alpha pi_(n-1)^(1-alpha)")
 
 
 @claim("appe-defs")
@@ -316,11 +310,11 @@ def _thm9_rec():
     base = (1 - alpha) * (logit(p_prev) - logit(p_ref)) + (1 - alpha) * (DF - DS)
     printed = identity(Ln - logit(p_ref), base + (pn * (1 - pn) + eps) ** sp.Rational(-1, 2), V2,
                        name="display after Thm 9 as printed (Omega(p_n), no 1/beta)", strategies=())
-    rep = identity(Ln - logit(p_ref), base + (wp + wm) / beta, V2, name="with Omega(p_{n-1})/beta", strategies=())
-    if rep.verdict == UNDECIDED:
-        rep = Result(PROVED, "agrees with Thm 9 (proved) rearranged: " + rep.summary, rep.evidence)
+    rep = general_display_result()
     printed.repaired = Repaired("L_n - L_ref = (1-alpha)(L_{n-1} - L_ref) + (1-alpha)(D_F - D_S) + Omega(p_{n-1})/beta",
-                                combine([Part("display", "repaired display", rep), Part("Thm 9", "Thm 9", thm9_result("std"))]))
+                                combine([Part("display", "repaired display, arbitrary pi_(n-1)", rep),
+                                         Part("along the iteration", "from pi_0 = pi_ref the Renyi term vanishes",
+                                              tilt_induction("std"))]))
     if printed.verdict == REFUTED:
         printed.erratum = "typo"
         printed.summary = "the last term should be Omega(p_{n-1})/beta (the display has Omega(p_n) and no 1/beta)"
@@ -329,13 +323,8 @@ def _thm9_rec():
 
 @claim("thm9-amplification")
 def _thm9_amp():
-    from .table1 import _r6a
-
-    L_n, L_p, Lr_ = sp.symbols("L_n L_p L_r", real=True)
-    rec = identity(alpha * Lr_ + (1 - alpha) * L_p + 1 - Lr_, (1 - alpha) * (L_p - Lr_) + 1,
-                   [V_alpha, positive(L_p), positive(Lr_)], name="rearrangement")
     res = combine([Part("argument", "Omega > 0 and D_S <= D_F give L_n - L_ref >= (1-alpha)(L_{n-1} - L_ref) >= ... >= 0",
-                        inequality(Om / beta, ">", [V_p, V_beta, V_eps], name="Omega/beta > 0")),
+                        derivation(gs.thm9_amplification(), GENERAL + "; induction on n (base and step by SymPy)")),
                    Part("hypothesis", "D_S <= D_F at every step",
                         vacuous_renyi(lemma3_result(), tilt_induction("std")))])
     res.reading = ("the extra hypothesis holds with equality along the iteration (D_S = D_F = 0 from pi_0 = pi_ref), "
@@ -346,10 +335,12 @@ def _thm9_amp():
 # ------------------------------------------------------------------ App. F
 @claim("assumption1")
 def _assumption1():
-    return Result(PROVED, "consistent: the non-parametric iterates themselves satisfy it with delta_n = 0 "
-                          "(TV(pi_n||pi_n) = 0); `grpo-symbolic simulate` measures delta_n for trained policies",
-                  {"kind": "definitional"},
-                  reading="an assumption is checked for consistency (it can be satisfied), not for truth")
+    tv_self = sum(sp.Abs(PREV[o] - PREV[o]) for o in range(K)) / 2  # TV(pi_n || pi_n) on the finite space
+    witness_ = identity(tv_self, 0, V_SPACE, name="TV(pi_n || pi_n) = 0: pi~_n = pi_n, delta_n = 0 satisfy it")
+    return fresh(witness_, summary="consistent: the non-parametric iterates themselves satisfy it with delta_n = 0 "
+                 "(TV(pi_n||pi_n) = 0, so 0 <= 0 + 0 and delta* = 0 in [0,1)); `grpo-symbolic simulate` measures "
+                 "delta_n for trained policies",
+                 reading="an assumption is checked for consistency (it can be satisfied), not for truth")
 
 
 def _thm10_counterexample():
@@ -373,13 +364,11 @@ def _thm10_counterexample():
 @claim("thm10")
 def _thm10():
     ok, ev = _thm10_counterexample()
-    printed = Result(REFUTED if ok else UNDECIDED,
-                     "lim |p~_n - p*| need not exist under the hypotheses (exact counterexample: it alternates "
-                     "between delta* and 0); the bound holds for limsup",
-                     {"kind": "counterexample", **ev}, erratum="substantive")
-    rep = Result(PROVED, "limsup |p~_n - p*| <= limsup |p~_n - p_n| + lim |p_n - p*| <= 2 delta* (in fact <= delta*: "
-                         "|P(S) - Q(S)| <= TV with the paper's 1/2 convention); delta* = 0 gives p~_n -> p*",
-                 {"kind": "classical", "argument": "triangle inequality + Assumption 1 telescoped"})
+    printed = _thm10_refutation(ok, ev, "lim |p~_n - p*| need not exist under the hypotheses (exact counterexample: "
+                                        "it alternates between delta* and 0); the bound holds for limsup", "substantive")
+    rep = argued("limsup |p~_n - p*| <= limsup |p~_n - p_n| + lim |p_n - p*| <= 2 delta* (in fact <= delta*: "
+                 "|P(S) - Q(S)| <= TV with the paper's 1/2 convention); delta* = 0 gives p~_n -> p*",
+                 "triangle inequality + Assumption 1 telescoped (classical; not machine-checked)")
     printed.repaired = Repaired("limsup_n |p~_n - p*| <= 2 delta* (and = 0 limit when delta* = 0)", rep)
     return printed
 
@@ -387,11 +376,12 @@ def _thm10():
 @claim("thm10-proof")
 def _thm10_proof():
     ok, ev = _thm10_counterexample()
-    chain_ok = Result(PROVED, "|E_P 1_S - E_Q 1_S| <= TV <= 2 TV, and telescoping Assumption 1 gives "
-                              "TV(pi~_n || pi_n) <= TV(pi~_0 || pi_0) + sum delta_i = sum delta_i",
-                      {"kind": "classical", "note": "the factor 2 is loose: |P(S) - Q(S)| <= TV with TV = 1/2 sup"})
-    lim = Result(REFUTED if ok else UNDECIDED, "the last step takes lim of |p~_n - p_n|, which need not exist "
-                 "(same counterexample as thm10); limsup is correct", {"kind": "counterexample", **ev}, erratum="typo")
+    chain_ok = argued("|E_P 1_S - E_Q 1_S| <= TV <= 2 TV, and telescoping Assumption 1 gives "
+                      "TV(pi~_n || pi_n) <= TV(pi~_0 || pi_0) + sum delta_i = sum delta_i",
+                      "definition of TV and telescoping (classical; the factor 2 is loose: |P(S) - Q(S)| <= TV with "
+                      "TV = 1/2 sup)")
+    lim = _thm10_refutation(ok, ev, "the last step takes lim of |p~_n - p_n|, which need not exist (same "
+                                    "counterexample as thm10); limsup is correct", "typo")
     return combine([Part("inequalities", "|p~_n - p_n| <= 2 TV <= 2 sum delta_i", chain_ok),
                     Part("limit", "lim |p~_n - p_n| <= 2 delta*", lim)])
 
@@ -401,7 +391,18 @@ def _appf():
     return combine([Part("errors", "delta_n stands for statistical/approximation/optimisation errors",
                          not_checkable("interpretation of a modelling quantity", "interpretation")),
                     Part("closeness", "small delta_n keep p~_n near p* (limsup bound of the repaired thm10)",
-                         Result(PROVED, "limsup |p~_n - p*| <= 2 delta*", {"kind": "classical"}))])
+                         argued("limsup |p~_n - p*| <= 2 delta*", "the repaired Thm 10 (argued there)",
+                                uses=["thm10"]))])
+
+
+def _thm10_refutation(ok, ev, summary, erratum):
+    """The exact counterexample of thm10 (rational arithmetic), or undecided."""
+    if not ok:
+        return undecided("the counterexample construction did not check", ev)
+    point = {k: ev[k] for k in ("delta_1", "delta_n (n>=2)", "delta*", "p_n = p*")}
+    return refuted(summary, {"point": point, "certified_by": "exact rational arithmetic (Fractions) on a 4-outcome "
+                             "space: |p~_n - p*| alternates between delta* and 0"}, {"kind": "counterexample", **ev},
+                   erratum=erratum)
 
 
 # ------------------------------------------------------------------ App. G
@@ -417,12 +418,13 @@ def _fig4():
         qmax = mp.findroot(lambda q: mp.diff(Bv, q), (mp.mpf("1e-6"), mp.mpf("1e-3")), solver="anderson")
         bmax = Bv(qmax)
     ok = half == 0 and all(4.5 < float(v) < 5 for v in ends)
-    return Result(REPRODUCED if ok else NOT_REPRODUCED,
+    return reproduction(ok,
                   f"B(0.5) = 0 and B rises to {mp.nstr(ends[0], 5)} at p* = 0.01 and 0.99 ('just under 5'); outside "
                   f"the plotted window B peaks at {mp.nstr(bmax, 5)} near p* = {mp.nstr(qmax, 3)}",
                   {"kind": "figure", "regenerate": "grpo_symbolic.figures.fig4()",
                    "B(0.01)": mp.nstr(ends[0], 12), "B(0.99)": mp.nstr(ends[1], 12), "B(0.5)": mp.nstr(half, 3),
-                   "max over (0,1)": {"p*": mp.nstr(qmax, 12), "B": mp.nstr(bmax, 12)}})
+                   "max over (0,1)": {"p*": mp.nstr(qmax, 12), "B": mp.nstr(bmax, 12)}},
+                        "B at the plotted ends and at 1/2 (30-digit mpmath)")
 
 
 @claim("fig5")
@@ -445,7 +447,8 @@ def _fig5():
     rows = [{k: str(v) for k, v in r.items() if k in ("beta", "p_ref", "printed", "limit", "p_last")} for r in paper["rows"]]
     conventions = [{k: str(c[k]) for k in ("convention", "limit_matches", "last_matches", "key_fate", "key_last")}
                    for c in conv]
-    return Result(REPRODUCED if ok else NOT_REPRODUCED, summary,
-                  {"kind": "figure", "regenerate": "grpo_symbolic.figures.fig5()", "panels": rows,
-                   "conventions": conventions,
-                   "convention": "p_0 = p_ref (the paper's text, iteration (8)); value = certified limit of the orbit"})
+    return reproduction(ok, summary,
+                        {"kind": "figure", "regenerate": "grpo_symbolic.figures.fig5()", "panels": rows,
+                         "conventions": conventions,
+                         "convention": "p_0 = p_ref (the paper's text, iteration (8)); value = certified limit of the "
+                                       "orbit"}, "the 24 panel titles against certified limits, 4 decimals")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..checks import identity, inequality, not_checkable
+from ...verify.checks import identity, inequality, not_checkable
 from ..registry import claim
-from ..verdict import CERTIFIED, PROVED, REFUTED, Part, Repaired, Result, combine
+from ...verify.verdict import Part, Repaired, combine
 from ._common import V_alpha, V_beta, V_eps, V_p, alpha, beta, decreasing_step_witness, eps, p, witness
 from ._policy import general_optimum
 from .sec3_dynamics import _thm3
@@ -35,16 +35,16 @@ CYCLE_REF = dict(beta="5", p_ref="0.001", eps="1e-5")
 def _convergence():
     cycle = witness("reference-only mean+variance GRPO at beta=5, p_ref=0.001, eps=1e-5: the orbit from p_ref is an "
                     "attracting 2-cycle (certified), so it does not converge",
-                    lambda r: r.orbit.kind == "cycle", verdict_if_true=REFUTED, verdict_if_false="undecided", **CYCLE_REF)
+                    lambda r: r.orbit.kind == "cycle", refutes=True, **CYCLE_REF)
     cycle.erratum = "substantive"
-    mirror = Result(REFUTED, "mirror variants have no fixed point in (0,1): p_n -> 1 (a boundary point, not determined "
-                             "by p_ref and beta)", {"kind": "reference", "claims": ["thm5.1", "thm5.2a"]},
-                    erratum="substantive")
     res = combine([Part("mean+var, KL to pi_ref", "the recurrence converges to a fixed point", cycle),
-                   Part("mirror", "the recurrence converges to a fixed point determined by p_ref and beta", mirror)],
+                   Part("mirror", "mirror variants converge to 1 from every p_ref in (0,1), whatever beta: the limit is "
+                                  "not determined by p_ref and beta", _increment_bounded_below())],
                   reading="for every variant listed in the abstract, the PoS recurrence converges to a fixed point "
                           "that depends on p_ref and beta")
-    mean = identity(sp.Integer(1) - alpha, 1 - alpha, [V_alpha], name="mean-only two-KL slope 1 - alpha")
+    Lv = sp.Symbol("L", real=True)
+    mean = identity(sp.diff(alpha * sp.Symbol("L_ref", real=True) + (1 - alpha) * Lv + 1 / beta, Lv), 1 - alpha,
+                    [V_alpha, V_beta], name="mean-only two-KL slope: d/dL [alpha L_ref + (1-alpha) L + 1/beta] = 1 - alpha")
     res.repaired = Repaired("mean-only normalisation with alpha in (0,1] converges (affine contraction, rate 1-alpha) "
                             "to sigmoid(logit p_ref + 1/(alpha beta)); mirror variants tend to 1; mean+variance variants "
                             "converge only for suitable (beta, p_ref, eps) — cycles occur",

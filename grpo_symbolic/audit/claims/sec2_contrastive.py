@@ -7,10 +7,10 @@ from functools import lru_cache
 
 import sympy as sp
 
-from ..checks import chain, identity, inequality, not_checkable
-from ..domains import interval, positive, prob
+from ...verify.checks import chain, identity, inequality, not_checkable
+from ...verify.domains import interval, positive, prob
 from ..registry import claim
-from ..verdict import PROVED, REFUTED, REPRODUCED, Part, Repaired, Result, combine, fresh
+from ...verify.verdict import REFUTED, Part, Repaired, combine, fresh, reproduction, symbolic
 from ._common import V_eps, V_p, clip, eps, odds_sub, p, u, w_minus, w_plus, x, y
 
 # ------------------------------------------------------------------ finite space
@@ -227,9 +227,10 @@ def _policy_space():
                     name="same success mass")
     both = identity(prev2[0] + prev2[1] + prev2[2] + prev2[3], 1, V_space + [positive(c1), positive(c2)],
                     name="second previous policy is normalised")
-    dep = Result(PROVED if structural else REFUTED,
-                 "the objective of (7) is a function of pi and of p_{n-1} = sum_S pi_{n-1} only",
-                 {"kind": "symbolic", "objective": str(objective), "free_symbols": sorted(map(str, objective.free_symbols))})
+    dep = symbolic(structural, "the objective of (7) is a function of pi and of p_{n-1} = sum_S pi_{n-1} only",
+                   {"method": "free symbols of the objective", "objective": str(objective),
+                    "free_symbols": sorted(map(str, objective.free_symbols)),
+                    "statement": "free_symbols(objective) - pi - {eps} == {p_(n-1)}"})
     res = combine([Part("structure", "objective(pi; pi_{n-1}) = F(pi, p_{n-1})", dep),
                    Part("mass", "policies with equal success mass give the same p_{n-1}", mass),
                    Part("normalised", "the second previous policy is a distribution", both)])
@@ -341,7 +342,8 @@ def _clip_range():
         d = sp.diff(f_clip(xs, sgn * y), xs).subs(xs, xx)
         d = sp.simplify(d)
         ok = (d == 0) if want == "zero" else bool(getattr(d, f"is_{want}"))
-        res = Result(PROVED if ok else REFUTED, f"d f/dx = {d}", {"kind": "symbolic", "derivative": str(d)})
+        res = symbolic(ok, f"d f/dx = {d}", {"method": "sympy.diff of f_eps in x, simplify, sign by assumptions",
+                                             "derivative": str(d), "statement": f"d f/dx is {want}"})
         parts.append(Part(desc, desc, res))
     out = combine(parts, reading=("clipping is not a constraint on the ratio: the precise reading checked is that "
                                   "the clipped objective never rewards moving the ratio further out of "
@@ -361,9 +363,9 @@ def _fig1():
           "crossing": [str(c) for c in cross], "green_curve_leaves_[0,10]_at_p": [str(c) for c in cut_hi],
           "orange_curve_leaves_[0,10]_at_p": [str(c) for c in cut_lo],
           "values_at_p=1/2": [str(s_plus.subs(p, sp.Rational(1, 2))), str(s_minus.subs(p, sp.Rational(1, 2)))]}
-    return Result(REPRODUCED if ok else "not-reproduced",
-                  "curves sqrt(p/(1-p)) and sqrt((1-p)/p) regenerated; they cross at p = 1/2 (value 1), "
-                  "and stay within the y-range [0, 10] for p in [1/101, 100/101]", ev)
+    return reproduction(ok, "curves sqrt(p/(1-p)) and sqrt((1-p)/p) regenerated; they cross at p = 1/2 (value 1), "
+                            "and stay within the y-range [0, 10] for p in [1/101, 100/101]", ev,
+                        "the crossing point and the y-range cut-offs, solved exactly by SymPy")
 
 
 @claim("intro-code")

@@ -9,10 +9,11 @@ import sympy as sp
 
 from ...exact.logit_map import LogitMap
 from ...params import Params
-from ..checks import identity, inequality
-from ..domains import interval, positive, prob
+from ...verify.checks import identity, inequality
+from ...verify.domains import interval, positive, prob
 from ..registry import claim
-from ..verdict import CERTIFIED, PROVED, REFUTED, REPRODUCED, Part, Repaired, Result, combine
+from ...verify.verdict import (PROVED, REFUTED, Part, Repaired, argued, combine, refuted_exactly, reproduction, symbolic,
+                               undecided)
 from ._common import (V_beta, V_eps, V_p, V_pprev, V_pref, beta, dyn, engine_evidence, eps, logit, odds_sub,
                       p, p_prev, p_ref, sigmoid, u, w_minus, w_plus, witness)
 from ._policy import P_REF, REF, S, V_SPACE, advantages, mixed_candidate, optimality, success_mass
@@ -164,11 +165,13 @@ def _pos(expr):
 @claim("sec3-limit")
 def _sec3_limit():
     free = h_thm2(p).free_symbols
-    dep = Result(PROVED if free == {p, p_ref, beta, eps} else REFUTED,
-                 "h_{eps,p_ref} involves only p, p_ref, beta, eps: p* depends on q only through p_ref(q)",
-                 {"kind": "symbolic", "free_symbols": sorted(map(str, free))})
-    lim = Result(PROVED, "h is continuous on [0,1] (prop1.1), so p_inf = lim p_{n+1} = lim h(p_n) = h(p_inf)",
-                 {"kind": "classical", "argument": "continuity of h (certified in prop1.1) and p_{n+1} = h(p_n)"})
+    dep = symbolic(free == {p, p_ref, beta, eps},
+                   "h_{eps,p_ref} involves only p, p_ref, beta, eps: p* depends on q only through p_ref(q)",
+                   {"method": "free symbols of h", "free_symbols": sorted(map(str, free)),
+                    "statement": "free_symbols(h) == {p, p_ref, beta, eps}"})
+    lim = argued("h is continuous on [0,1] (prop1.1), so p_inf = lim p_{n+1} = lim h(p_n) = h(p_inf)",
+                 "continuity of h (certified in prop1.1) and p_{n+1} = h(p_n); limits commute with continuous maps",
+                 uses=["prop1.1"])
     return combine([Part("limit", "a limit of (p_n) is a fixed point", lim), Part("dependence", "p* = p*(p_ref)", dep)])
 
 
@@ -189,11 +192,17 @@ def _p1_fixed():
     ev = {"kind": "symbolic+engine", "symbolic": pos.evidence,
           "example": {"params": "beta=1, p_ref=0.2, eps=1e-5", "1 - h(1)": mp.nstr(gap1, 12),
                       "largest fixed point 1 - p*": rep.to_json()["fixed_points"][-1]["one_minus_p"]}}
-    printed = Result(REFUTED if pos.verdict == PROVED else pos.verdict,
-                     "p = 1 is never a fixed point when p_ref < 1 and eps > 0: 1 - h(1) = (1-p_ref)/p_ref * "
-                     "exp(-1/(beta sqrt eps)) / (1 + ...) > 0 (it can be as small as 1e-137, which is why plots show 1.0000)",
-                     ev, erratum="substantive",
-                     reading="'p* = 1 is almost always a fixed point' is read as h(1) = 1 for almost every (p_ref, beta, eps)")
+    at_point = identity(h_thm2(1), 1, [V_pref, V_beta, V_eps], name="h(1) = 1")
+    printed = combine([Part("a point", "h(1) = 1 fails at an exact point (Arb)", at_point),
+                       Part("everywhere", "1 - h(1) > 0 for every p_ref in (0,1), beta > 0, eps > 0, so h(1) = 1 "
+                                          "holds almost nowhere", pos)],
+                      summary="p = 1 is never a fixed point when p_ref < 1 and eps > 0: 1 - h(1) = (1-p_ref)/p_ref * "
+                              "exp(-1/(beta sqrt eps)) / (1 + ...) > 0 (it can be as small as 1e-137, which is why plots "
+                              "show 1.0000)",
+                      erratum="substantive",
+                      reading="'p* = 1 is almost always a fixed point' is read as h(1) = 1 for almost every "
+                              "(p_ref, beta, eps)")
+    printed.evidence.update(ev)
     # repaired: every fixed point satisfies p* <= h(1) < 1 (h is maximal at the ends and h(0) = h(1))
     sym = identity(h_thm2(0), h_thm2(1), [V_pref, V_beta, V_eps], name="h(0) = h(1)")
     printed.repaired = Repaired("1 is a fixed point only if p_ref = 1; every fixed point satisfies p* <= h(1) = "
@@ -201,7 +210,7 @@ def _p1_fixed():
                                 "(Prop. 1.2) and h(0) = h(1)",
                                 combine([Part("h(1) < 1", "1 - h(1) > 0", pos), Part("h(0) = h(1)", "symmetry", sym),
                                          Part("shape", "h decreases on (0,1/2), increases on (1/2,1) (prop1.2)",
-                                              Result(PROVED, "see prop1.2", {"kind": "reference", "claim": "prop1.2"}))]))
+                                              _prop12())]))
     return printed
 
 
@@ -251,13 +260,20 @@ def _thm3_sym():
 def _thm3_boundary():
     h0 = sp.limit(h_thm2(p), p_ref, 0, "+")
     h1 = sp.limit(h_thm2(p), p_ref, 1, "-")
-    const = Result(PROVED if (h0 == 0 and h1 == 1) else REFUTED,
-                   f"p_ref -> 0 gives h = {h0} and p_ref -> 1 gives h = {h1} for every p: fixed points 0 and 1",
-                   {"kind": "symbolic", "limits": {"p_ref->0": str(h0), "p_ref->1": str(h1)}})
-    slope = Result(REFUTED if (h0 == 0 and h1 == 1) else PROVED,
-                   "with p_ref in {0, 1} the map is constant (h' = 0), so these fixed points are stable for every "
-                   "beta > 0; no condition on beta is needed",
-                   {"kind": "symbolic", "derivative": "d/dp of a constant = 0"}, erratum="substantive")
+    const = symbolic(h0 == 0 and h1 == 1,
+                     f"p_ref -> 0 gives h = {h0} and p_ref -> 1 gives h = {h1} for every p: fixed points 0 and 1",
+                     {"method": "sympy.limit of h in p_ref", "limits": {"p_ref->0": str(h0), "p_ref->1": str(h1)},
+                      "statement": "lim h = 0 (p_ref -> 0) and lim h = 1 (p_ref -> 1)"})
+    odds_h = p_ref * sp.exp(Om / beta) / (p_ref * sp.exp(Om / beta) + 1 - p_ref)  # h in odds form, defined at p_ref = 0
+    pt = {p_ref: 0, beta: sp.Rational(1, 10**6), eps: sp.Rational(1, 10**5), p: 0}
+    dh = sp.diff(odds_h, p).subs(pt)
+    if const.verdict == PROVED and dh == 0:
+        slope = refuted_exactly("with p_ref in {0, 1} the map is constant (h' = 0), so these fixed points are stable "
+                                "for every beta > 0 (e.g. beta = 1e-6); no condition on beta is needed", pt,
+                                "h'(0) of h = p_ref e^(Omega/beta)/(p_ref e^(Omega/beta) + 1 - p_ref)", str(dh),
+                                {"kind": "symbolic", "derivative": str(dh)}, erratum="substantive")
+    else:
+        slope = undecided("the slope at the boundary fixed point was not computed exactly", {"derivative": str(dh)})
     return combine([Part("fixed points", "p_ref = 0 leads to p* = 0, p_ref = 1 to p* = 1", const),
                     Part("stability", "these fixed points need not be stable; stability requires a condition on beta",
                          slope)])
@@ -269,12 +285,17 @@ def _remark1():
     tt = sp.Symbol("t", positive=True)
     lim0 = sp.limit(h0.subs(p, tt), tt, 0, "+")
     lim1 = sp.limit(h0.subs(p, 1 - tt), tt, 0, "+")
-    ext = Result(REFUTED if (lim0 == 1 and lim1 == 1) else PROVED,
-                 f"with eps = 0, lim_(p->0+) h = {lim0} and lim_(p->1-) h = {lim1}: h extends continuously to [0,1]",
-                 {"kind": "symbolic", "limits": {"p->0+": str(lim0), "p->1-": str(lim1)}}, erratum="substantive")
-    fp1 = Result(REFUTED if lim1 == 1 else PROVED,
-                 "the continuous extension has h(1) = 1: p = 1 is always a fixed point in [0,1]",
-                 {"kind": "symbolic", "h(1)": str(lim1)}, erratum="substantive")
+    pt = {eps: 0, p_ref: sp.Rational(1, 2), beta: 1}  # the limits below hold for every p_ref in (0,1), beta > 0
+    lims = {"p->0+": str(lim0), "p->1-": str(lim1)}
+    ok = lim0 == 1 and lim1 == 1
+    ext = (refuted_exactly(f"with eps = 0, lim_(p->0+) h = {lim0} and lim_(p->1-) h = {lim1} for every p_ref in (0,1) "
+                           "and beta > 0: h extends continuously to [0,1]", pt, "sympy.limit of h at eps = 0", str(lims),
+                           {"kind": "symbolic", "limits": lims}, erratum="substantive") if ok else
+           undecided("the limits at the ends were not both 1", {"limits": lims}))
+    fp1 = (refuted_exactly("the continuous extension has h(1) = 1: p = 1 is always a fixed point in [0,1]", pt,
+                           "sympy.limit of h at p -> 1-, eps = 0", str(lim1), {"kind": "symbolic", "h(1)": str(lim1)},
+                           erratum="substantive") if lim1 == 1 else
+           undecided("the limit at p = 1 is not 1", {"h(1)": str(lim1)}))
     res = combine([Part("continuity", "with eps = 0, h is not continuous at 0 and 1", ext),
                    Part("existence", "fixed points in [0,1] can no longer be guaranteed", fp1)])
     none = witness("no fixed point in (0,1) at eps = 0, p_ref = 1/2, beta = 1 (Arb isolation finds none)",
@@ -282,7 +303,8 @@ def _remark1():
     res.repaired = Repaired("with eps = 0, h is undefined at p in {0,1} but extends continuously with h(0) = h(1) = 1, "
                             "so p = 1 is always a fixed point; what is lost is a fixed point in the open interval (0,1)",
                             combine([Part("extension", "limits at 0 and 1 equal 1",
-                                          Result(PROVED, "SymPy limits", ext.evidence)),
+                                          symbolic(ok, "SymPy limits", {"method": "sympy.limit", "limits": lims,
+                                                                        "statement": "both limits equal 1"})),
                                      Part("no interior", "a certified case without an interior fixed point", none)]))
     return res
 
@@ -298,7 +320,7 @@ def _fig2():
             rows.append({"beta": b, "p_ref": pr,
                          "fixed_points_p": [f["p"][:10] for f in rep.to_json()["fixed_points"]],
                          "one_minus_p": [f["one_minus_p"][:10] for f in rep.to_json()["fixed_points"]]})
-    return Result(REPRODUCED if ok else "not-reproduced",
-                  "the 12 curves are regenerated from the stated (beta, p_ref) and eps = 1e-5; their certified "
-                  "intersections with y = p are listed (the figure prints no other number)",
-                  {"kind": "figure", "regenerate": "grpo_symbolic.figures.fig2()", "curves": rows})
+    return reproduction(ok, "the 12 curves are regenerated from the stated (beta, p_ref) and eps = 1e-5; their "
+                            "certified intersections with y = p are listed (the figure prints no other number)",
+                        {"kind": "figure", "regenerate": "grpo_symbolic.figures.fig2()", "curves": rows},
+                        "every curve's fixed points isolated by the certified engine")

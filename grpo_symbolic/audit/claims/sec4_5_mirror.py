@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..checks import identity, inequality, not_checkable
-from ..domains import positive, prob
+from ...verify.checks import identity, inequality, not_checkable
+from ...verify.domains import positive, prob
 from ..registry import claim
-from ..verdict import CERTIFIED, PROVED, REFUTED, Part, Repaired, Result, combine
+from ...verify.verdict import Part, Repaired, Result, combine, symbolic
 from ._common import (V_alpha, V_beta, V_eps, V_p, V_pprev, V_pref, alpha, beta, decreasing_step_witness, eps, logit,
                       p, p_prev, p_ref, sigmoid, w_minus, w_plus, witness)
 from ._mixed import lemma3_result, thm9_result, tilt_induction
@@ -66,8 +66,9 @@ def _limit_ratio_at_one():
     lim = sp.limit(ratio, t, 0, "+")
     target = sp.exp(-1 / (beta * sp.sqrt(eps)))
     ok = sp.simplify(lim - target) == 0
-    return Result(PROVED if ok else REFUTED, f"lim_(p->1) (1-h(p))/(1-p) = {lim} < 1",
-                  {"kind": "symbolic", "limit": str(lim)}), lim
+    return symbolic(ok, f"lim_(p->1) (1-h(p))/(1-p) = {lim} < 1",
+                    {"method": "sympy.limit, then simplify(limit - exp(-1/(beta sqrt eps))) == 0", "limit": str(lim),
+                     "statement": "lim (1-h(p))/(1-p) == exp(-1/(beta sqrt eps))"}), lim
 
 
 @claim("thm5.1")
@@ -84,9 +85,10 @@ def _mirror_ends():
     h = mirror_map(p)
     l0 = sp.limit(h.subs(p, t), t, 0, "+")
     l1 = sp.limit(h.subs(p, 1 - t), t, 0, "+")
-    return Result(PROVED if (l0 == 0 and l1 == 1) else REFUTED,
-                  f"h_(eps,beta)(0+) = {l0}, h_(eps,beta)(1-) = {l1}: the continuous extension fixes 0 and 1",
-                  {"kind": "symbolic", "limits": [str(l0), str(l1)]})
+    return symbolic(l0 == 0 and l1 == 1,
+                    f"h_(eps,beta)(0+) = {l0}, h_(eps,beta)(1-) = {l1}: the continuous extension fixes 0 and 1",
+                    {"method": "sympy.limit at both ends", "limits": [str(l0), str(l1)],
+                     "statement": "h(0+) == 0 and h(1-) == 1"})
 
 
 @claim("thm5.2a")
@@ -111,8 +113,9 @@ def _zero_mass_stays_zero(a_val):
     zero_prev = [0, 0, PREV[2], PREV[3]]
     cand = mixed_candidate(A, a_val, prev=[0, 0] + PREV[2:], ref=[0, 0] + PREV[2:])
     mass = sp.simplify(success_mass(cand))
-    return Result(PROVED if mass == 0 else REFUTED, f"success mass of pi_n = {mass}",
-                  {"kind": "symbolic", "mass": str(mass), "alpha": str(a_val)}), zero_prev
+    return symbolic(mass == 0, f"success mass of pi_n = {mass}",
+                    {"method": "simplify of the success mass of the optimal policy", "mass": str(mass),
+                     "alpha": str(a_val), "statement": "success mass of pi_n == 0"}), zero_prev
 
 
 @claim("thm5.2c")
@@ -128,8 +131,10 @@ def _thm5_proof():
     t = sp.Symbol("t", positive=True)
     h = mirror_map(p)
     r0 = sp.limit(sp.simplify((h / p).subs(p, t)), t, 0, "+")
-    unstable0 = Result(PROVED if sp.simplify(r0 - sp.exp(1 / (beta * sp.sqrt(eps)))) == 0 else REFUTED,
-                       f"lim_(p->0) h(p)/p = {r0} > 1: 0 is repelling", {"kind": "symbolic", "limit": str(r0)})
+    unstable0 = symbolic(sp.simplify(r0 - sp.exp(1 / (beta * sp.sqrt(eps)))) == 0,
+                         f"lim_(p->0) h(p)/p = {r0} > 1: 0 is repelling",
+                         {"method": "sympy.limit of h(p)/p at 0+", "limit": str(r0),
+                          "statement": "lim h(p)/p == exp(1/(beta sqrt eps)) (> 1 as the exponent is positive)"})
     zero, _ = _zero_mass_stays_zero(sp.Integer(0))
     return combine([Part("h(0)=0, h(1)=1", "ends of the mirror map", ends),
                     Part("limit", "p_n increases to 1 from p_ref in (0,1)", _increment_bounded_below()),
@@ -169,8 +174,12 @@ def _sec4_memory():
 def _interior_fixed_point_exists(kind="std"):
     """alpha in (0,1]: G(L_ref) = Omega/beta > 0 and G -> -inf: a zero of G exists (IVT)."""
     if kind == "mean":
-        return Result(PROVED, "G(L) = alpha(L_ref - L) + 1/beta has the unique zero L_ref + 1/(alpha beta)",
-                      {"kind": "symbolic"})
+        L_, Lr_ = sp.Symbol("L", real=True), sp.Symbol("L_ref", real=True)
+        sol = sp.solve(alpha * (Lr_ - L_) + 1 / beta, L_)
+        ok = len(sol) == 1 and sp.simplify(sol[0] - (Lr_ + 1 / (alpha * beta))) == 0
+        return symbolic(ok, "G(L) = alpha(L_ref - L) + 1/beta has the unique zero L_ref + 1/(alpha beta)",
+                        {"method": "sympy.solve", "solutions": [str(x) for x in sol],
+                         "statement": "the zeros of G are exactly {L_ref + 1/(alpha beta)}"})
     s_ = sp.Symbol("s", positive=True)
     bound = combine([Part("s > 0", "s = p(1-p) > 0 on (0,1)", inequality(p * (1 - p), ">", [V_p], name="p(1-p) > 0")),
                      Part("monotone", "(s + eps)^(-1/2) decreases in s, so Omega(p) < Omega at s = 0, i.e. eps^(-1/2)",
@@ -185,12 +194,10 @@ def _interior_fixed_point_exists(kind="std"):
 def vacuous_renyi(general: Result, vanishes: Result) -> Result:
     """The Renyi term exists in the general formula but is identically 0 along the
     paper's iteration: true, and vacuous (the finding is in the summary)."""
-    verdict = PROVED if (general.verdict == PROVED and vanishes.verdict == PROVED) else "undecided"
-    return Result(verdict, "true but vacuous in the paper's setting: from pi_0 = pi_ref every iterate is pi_ref tilted "
-                           "on S and F, so the Renyi correction is identically 0",
-                  {"kind": "reference", "general_formula": general.summary, "vanishes": vanishes.summary},
-                  parts=[Part("general", "Lemma 3 / Thm 9 formula for arbitrary pi_{n-1}", general),
-                         Part("vanishes", "zero along the iteration from pi_0 = pi_ref", vanishes)])
+    return combine([Part("general", "Lemma 3 / Thm 9 formula for arbitrary pi_{n-1}", general),
+                    Part("vanishes", "zero along the iteration from pi_0 = pi_ref", vanishes)],
+                   summary="true but vacuous in the paper's setting: from pi_0 = pi_ref every iterate is pi_ref tilted "
+                           "on S and F, so the Renyi correction is identically 0")
 
 
 CYCLE = dict(beta="2", alpha="0.5", eps="0.001", p_ref="1e-5")
@@ -231,8 +238,11 @@ def _sec5_ref():
     V = VS + [V_beta, V_pprev]
     opt = optimality(cand, A, beta, 0, V, name="mean-only reference optimum")
     rec = identity(logit(success_mass(cand)), logit(P_REF) + 1 / beta, V, name="logit p_n = logit p_ref + 1/beta")
-    one_step = identity(sigmoid(logit(p_ref) + 1 / beta), sigmoid(logit(p_ref) + 1 / beta), [V_pref, V_beta],
-                        name="p_1 = p_2 = ... (the map is constant)")
+    target = logit(P_REF) + 1 / beta  # the right-hand side proved in `rec`
+    one_step = symbolic(p_prev not in target.free_symbols and rec.verdict == "proved",
+                        "p_n does not depend on p_(n-1): the map is constant, so p_1 = p_2 = ... = p*",
+                        {"method": "free symbols of the proved recurrence's right-hand side",
+                         "statement": "p_(n-1) not in free_symbols(logit p_ref + 1/beta)"})
     return combine([Part("optimum", "certified optimum (mean-only weights, alpha = 1)", opt),
                     Part("recurrence", "logit p_n = logit p_ref + 1/beta (independent of p_{n-1})", rec),
                     Part("fixed point", "p* = sigmoid(logit p_ref + 1/beta), reached at n = 1", one_step)])
@@ -249,8 +259,9 @@ def _sec5_mirror():
     k = sp.Symbol("k", integer=True, positive=True)
     L_ref_s = sp.Symbol("L_ref", real=True)
     closed = sp.simplify(L_ref_s + sp.summation(1 / beta, (k, 1, n)) - (L_ref_s + n / beta)) == 0
-    arith = Result(PROVED if closed else REFUTED, "summing the constant increments: L_n = L_ref + n/beta",
-                   {"kind": "symbolic", "summation": "sum_{k=1}^{n} 1/beta = n/beta"})
+    arith = symbolic(closed, "summing the constant increments: L_n = L_ref + n/beta",
+                     {"method": "sympy.summation", "summation": "sum_{k=1}^{n} 1/beta = n/beta",
+                      "statement": "L_ref + sum_{k=1}^n 1/beta == L_ref + n/beta"})
     return combine([Part("optimum", "certified optimum (mean-only weights, alpha = 0)", opt),
                     Part("recurrence", "logit p_n = logit p_{n-1} + 1/beta", rec),
                     Part("closed form", "L_n = L_ref + n/beta, so p_n increases to 1", arith)])

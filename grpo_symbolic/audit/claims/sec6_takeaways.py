@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..checks import identity, inequality, not_checkable
-from ..domains import positive
+from ...verify.checks import identity, inequality, not_checkable
+from ...verify.domains import positive
 from ..registry import claim
-from ..verdict import PROVED, REFUTED, Part, Repaired, Result, combine
+from ...verify.domains import interval
+from ...verify.verdict import REFUTED, Part, Repaired, argued, combine
 from ._common import V_beta, V_eps, V_p, beta, decreasing_step_witness, eps, p, w_minus, w_plus
 from ._mixed import lemma3_result, tilt_induction
 from ._policy import S, advantages, mixed_candidate, success_mass
@@ -27,11 +28,12 @@ def _disc_weighting():
 
 @claim("takeaway-disc-clipping")
 def _disc_clipping():
-    overlap = Result(REFUTED, "the three classes are not disjoint as written: 'no-clip' (alpha = 1) is also 'two-KL' "
-                              "(alpha > 0); Table 1 uses alpha in (0,1) for two-KL",
-                     {"kind": "definitional", "no-clip": "alpha = 1", "two-KL as printed": "alpha > 0"}, erratum="typo")
-    rep = Result(PROVED, "with two-KL := 0 < alpha < 1 the classes alpha = 1, alpha = 0, 0 < alpha < 1 partition [0,1]",
-                 {"kind": "definitional"})
+    a = sp.Symbol("alpha", positive=True)
+    overlap = inequality(a, "<=", [interval(a, 1, 1)],
+                         name="disjoint classes: the no-clip alpha = 1 is not two-KL (alpha > 0 as printed)")
+    overlap.erratum = "typo"
+    rep = argued("with two-KL := 0 < alpha < 1 the classes alpha = 1, alpha = 0, 0 < alpha < 1 partition [0,1]",
+                 "definitional: {1}, {0} and (0,1) are disjoint and their union is [0,1]")
     overlap.repaired = Repaired("two-KL means 0 < alpha < 1 (as in Table 1)", rep)
     return combine([Part("hard", "analysing PPO-style clipping is hard",
                          not_checkable("an opinion about difficulty", "opinion")),

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..checks import identity, inequality
-from ..domains import positive, real
+from ...verify.checks import derivation, identity, inequality
+from ...verify.domains import positive, real
 from ..registry import claim
-from ..verdict import CERTIFIED, PROVED, REFUTED, Part, Repaired, Result, combine
+from ...verify.verdict import Part, Repaired, argued, combine, symbolic
 from ._common import (V_alpha, V_beta, V_eps, V_p, V_pref, alpha, beta, decreasing_step_witness, eps, logit, p,
                       p_ref, sigmoid, w_minus, w_plus, witness)
-from ._mixed import thm9_result, tilt_induction
+from ...symbolic import general_space as gs
+from ._mixed import _ALONG, GENERAL, thm9_result, tilt_induction
 from .sec3_dynamics import _odds, _thm2, h_thm2
 from .sec4_5_mirror import (CYCLE, NONMONO, _cycle_witness, _increment_bounded_below, _increment_positive,
                             _limit_ratio_at_one, _sec5_mirror, _sec5_ref, _thm4, _thm51, _zero_mass_stays_zero)
@@ -46,9 +47,9 @@ def _r1f():
 
 @claim("table1-row1-contraction")
 def _r1c():
-    return Result(PROVED, "Banach: h maps [0,1] (complete) into itself (prop1.1); sup|h'| < 1 makes it a "
-                          "contraction, so the iteration converges to its unique fixed point",
-                  {"kind": "classical", "theorem": "Banach fixed-point theorem", "uses": ["prop1.1"]},
+    return argued("Banach: h maps [0,1] (complete) into itself (prop1.1); sup|h'| < 1 makes it a "
+                  "contraction, so the iteration converges to its unique fixed point",
+                  "Banach fixed-point theorem (classical; not machine-checked here)", uses=["prop1.1"],
                   reading="a sufficient condition; the audit's fig5 and dynamics results show the iteration also "
                           "converges in many cases where h is not a contraction")
 
@@ -74,8 +75,8 @@ def _r2f():
 def _r2s():
     g = logit(p_ref) + 1 / beta  # the log-odds map does not depend on L
     d = sp.diff(g, sp.Symbol("L"))
-    return Result(PROVED if d == 0 else REFUTED, "the map L -> logit p_ref + 1/beta is constant: slope 0, stable",
-                  {"kind": "symbolic", "derivative": str(d)})
+    return symbolic(d == 0, "the map L -> logit p_ref + 1/beta is constant: slope 0, stable",
+                    {"method": "sympy.diff of the log-odds map", "derivative": str(d), "statement": "g'(L) == 0"})
 
 
 # ------------------------------------------------------------------ row 3 / 4
@@ -140,8 +141,9 @@ def _fixed_from_recurrence(om):
     rhs = Lr + D_star / alpha + om / (alpha * beta)
     sol = sp.solve(sp.Eq(L_star, alpha * Lr + (1 - alpha) * L_star + D_star + om / beta), L_star)
     ok = len(sol) == 1 and sp.simplify(sol[0] - rhs) == 0
-    return Result(PROVED if ok else REFUTED, f"solving the recurrence at a fixed point gives L* = {sol}",
-                  {"kind": "symbolic", "solve": [str(s) for s in sol], "claimed": str(rhs)})
+    return symbolic(ok, f"solving the recurrence at a fixed point gives L* = {sol}",
+                    {"method": "sympy.solve of the fixed-point equation, then simplify(solution - claimed) == 0",
+                     "solve": [str(s) for s in sol], "claimed": str(rhs), "statement": "L* == claimed"})
 
 
 @claim("table1-row5-fixed")
@@ -153,19 +155,23 @@ def _r5f():
 def _r5c():
     # with Delta_R bounded (in fact identically 0) the map is g(L) = a L_ref + (1-a) L + Omega(L)/beta:
     # not affine, and not a contraction: a certified unstable fixed point has |g'| > 1
-    notaff = Result(REFUTED, "g'(L) = (1-alpha) + Omega'(L)/beta is not constant (Omega depends on L): not affine",
-                    {"kind": "symbolic"}, erratum="substantive")
+    Lv = sp.Symbol("L", real=True)
+    gL = alpha * Lr + (1 - alpha) * Lv + (sp.exp(-Lv) / (1 + sp.exp(-Lv)) ** 2 + eps) ** sp.Rational(-1, 2) / beta
+    notaff = identity(sp.diff(gL, Lv, 2), 0, [real(Lv), V_alpha, V_beta, V_eps],
+                      name="affine: g''(L) = 0 for the std two-KL log-odds map")
+    notaff.erratum = "substantive"
     wit = witness("|g'(L*)| > 1 at a certified fixed point, and an attracting 2-cycle: not a contraction "
                   "(alpha=0.5, beta=2, eps=1e-3, p_ref=1e-5)",
                   lambda r: any(f.stable is False for f in r.fixed) and r.orbit.kind == "cycle",
-                  verdict_if_true=REFUTED, verdict_if_false="undecided", **CYCLE)
+                  refutes=True, **CYCLE)
     wit.erratum = "substantive"
     res = combine([Part("affine", "the log-odds map is affine", notaff), Part("contraction", "it is a contraction", wit)],
                   reading="Delta_R is 0 along the iteration (bounded), so the claim predicts an affine contraction")
     res.repaired = Repaired("if beta > sup_L |Omega'(L)| / alpha then g is a contraction in log-odds "
                             "(|g'| <= (1-alpha) + sup|Omega'|/beta < 1); for mean-only (row 6) it is affine with "
-                            "rate 1 - alpha", Result(PROVED, "triangle inequality on g' = (1-alpha) + Omega'/beta",
-                                                     {"kind": "symbolic"}))
+                            "rate 1 - alpha", argued("triangle inequality on g' = (1-alpha) + Omega'/beta, then the "
+                                                     "mean value theorem", "triangle inequality and mean value theorem "
+                                                     "(classical; not machine-checked here)"))
     return res
 
 
@@ -188,13 +194,9 @@ def _r6f():
 
 @claim("table1-row6-contraction")
 def _r6c():
-    L = sp.Symbol("L", real=True)
-    g = alpha * Lr + (1 - alpha) * L + 1 / beta  # Delta_R = 0 along the iteration (tilt induction)
-    d = sp.diff(g, L)
-    rate = Result(PROVED if sp.simplify(d - (1 - alpha)) == 0 else REFUTED,
-                  f"g'(L) = {d}: an affine contraction with rate 1 - alpha for alpha in (0,1]", {"kind": "symbolic"})
     return combine([Part("zero correction", "Delta_R = 0 along the iteration", tilt_induction("mean")),
-                    Part("rate", "g(L) = alpha L_ref + (1-alpha) L + 1/beta has slope 1 - alpha", rate)])
+                    Part("rate", "g(L) = alpha L_ref + (1-alpha) L + 1/beta: g(L) - g(L') = (1-alpha)(L - L')",
+                         derivation(gs.row6_contraction(), GENERAL + _ALONG + "; mean-only weights"))])
 
 
 @claim("table1-row6-amplification")
@@ -204,4 +206,14 @@ def _r6a():
                     [real(Lr), real(D_star), V_alpha, V_beta], name="L* - L_ref = (Delta* + 1/beta)/alpha")
     return combine([Part("identity", "L* - L_ref = (Delta* + 1/beta)/alpha", diff),
                     Part("sign", "alpha > 0, so p* > p_ref iff Delta* + 1/beta > 0 (logit is increasing)",
-                         Result(PROVED, "division by alpha > 0 preserves the sign", {"kind": "symbolic"}))])
+                         _same_sign_after_division())])
+
+
+def _same_sign_after_division():
+    """(Delta* + 1/beta)/alpha has the sign of Delta* + 1/beta, for alpha > 0: SymPy's
+    sign of the quotient of a positive and a negative number, each way."""
+    s = sp.Symbol("s", positive=True)
+    ok = bool((s / alpha).is_positive) and bool((-s / alpha).is_negative)
+    return symbolic(ok, "division by alpha > 0 preserves the sign",
+                    {"method": "SymPy assumptions: s/alpha > 0 and -s/alpha < 0 for s, alpha > 0",
+                     "statement": "sign((Delta* + 1/beta)/alpha) == sign(Delta* + 1/beta)"})
