@@ -84,16 +84,23 @@ def _annotate(res: Result) -> Result:
     """Attach the independent re-checks of every refutation to its certificate, and
     name in the reading each sub-domain that an interval certificate covers."""
     from ..verify.recheck import recheck
-    from ..verify.verdict import CERTIFIED, REFUTED, fresh, walk
+    from ..verify.verdict import CERTIFIED, PROVED, REFUTED, fresh, walk
 
     if res.evidence.get("kind") == "error":
         return res
     for r in walk(res):
         if r.verdict == REFUTED and "part" not in r.certificate and "rechecked_by" not in r.certificate:
             r.certificate["rechecked_by"] = recheck(r, verdicts=(REFUTED,)) if r.spec is not None else []
+    notes = []
     subs = sorted({r.summary.split("covers ", 1)[1].split(" (")[0] for r in walk(res)
                    if r.verdict == CERTIFIED and r.certificate.get("scope") == "sub-domain"})
     if res.verdict == CERTIFIED and subs:
-        note = "Certified on " + "; ".join(subs) + " (interval arithmetic needs a bounded box)."
-        return fresh(res, reading=f"{res.reading} {note}" if res.reading else note)
-    return res
+        notes.append("Certified on " + "; ".join(subs) + " (interval arithmetic needs a bounded box).")
+    inst = sorted({v.instance for r in walk(res) if r.verdict == PROVED and r.spec is not None
+                   for v in r.spec.args.get("variables", ()) if getattr(v, "instance", "")})
+    if res.verdict in (PROVED, CERTIFIED) and inst:
+        notes.append("Parts are proved on a concrete instance only: " + "; ".join(inst) + ".")
+    if not notes:
+        return res
+    note = " ".join(notes)
+    return fresh(res, reading=f"{res.reading} {note}" if res.reading else note)

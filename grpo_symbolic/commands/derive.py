@@ -1,6 +1,9 @@
 """``grpo-symbolic derive``: the paper's formulas derived with SymPy, step by checked step.
 
 ``grpo-symbolic derive --norm {std,mean} --alpha A [--latex | --json]``
+``grpo-symbolic derive --general``: the two-KL statements of App. E (Lemmas 2-3, eq. (18),
+Thm 9 and its recursion, amplification, Table 1 rows 5-6) on an arbitrary finite outcome
+space (class sizes symbolic), exactly the derivations the audit uses.
 
 ``A`` is a number in ``[0, 1]`` read exactly (``0.3`` is ``3/10``) or ``symbolic``.
 Every step is checked symbolically (with a progress bar on stderr when it is a
@@ -31,6 +34,9 @@ def add_arguments(p) -> None:
     p.add_argument("--outcomes", default="4", help="size K of the finite outcome space (2..8); default 4")
     p.add_argument("--success", default="0,1",
                    help="comma-separated success outcomes, a nonempty proper subset of 0..K-1; default 0,1")
+    p.add_argument("--general", action="store_true",
+                   help="the App. E statements on an arbitrary finite space (the audit's proofs); "
+                        "ignores --norm/--alpha/--outcomes/--success")
     out = p.add_mutually_exclusive_group()
     add_json_argument(out, "one object {variant, derivations, ok}")
     out.add_argument("--latex", action="store_true", help="print a LaTeX fragment")
@@ -71,14 +77,27 @@ def run(args) -> int:
     """Derive and check the variant's formulas, print them; 1 if a step fails."""
     from ..symbolic import variants
 
+    if args.general:
+        return _report(args, *_general())
     norm = str(args.norm).strip()
     if norm not in ("std", "mean"):
         raise InputError(f"norm must be one of std, mean, got {args.norm!r}")
     alpha = parse_alpha(args.alpha)
     fs = parse_space(args.outcomes, args.success)
-    derivations = variants.derive(norm, alpha, fs)
+    return _report(args, variants.variant_info(norm, alpha, fs), variants.derive(norm, alpha, fs))
+
+
+def _general() -> tuple[dict, list]:
+    """The general-space derivations and a description of their space."""
+    from ..symbolic.general_space import general_derivations
+
+    info = {"norm": "any", "alpha": "alpha", "K": "n_S + n_F (symbolic)", "success": ("1..n_S",)}
+    return info, list(general_derivations().values())
+
+
+def _report(args, info, derivations) -> int:
+    """Check, then print or write the derivations; 1 if a step fails."""
     ok, seconds = check_steps(args, derivations)
-    info = variants.variant_info(norm, alpha, fs)
     if args.json:
         emit_json(args, {"variant": info, "derivations": [d.to_json() for d in derivations], "ok": ok,
                          "check_seconds": round(seconds, 3)})

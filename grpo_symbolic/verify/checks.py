@@ -508,7 +508,9 @@ def chain(steps: list[tuple[str, object, object]], variables: list[Var], name: s
 def derivation(d, generality: str, statement_step: str = "statement", spot: int = 0) -> Result:
     """A :class:`~grpo_symbolic.symbolic.derivation.Derivation` as a verdict: ``proved``
     iff every step checks and the last step is ``statement_step`` (the statement
-    itself); otherwise ``undecided`` (a failed simplification is never a refutation).
+    itself) or, with ``statement_step=None``, the steps are the conjuncts of the
+    statement (as in :func:`chain`); otherwise ``undecided`` (a failed simplification
+    is never a refutation).
 
     The last step is also evaluated numerically (``spot`` points): a disagreement while
     SymPy reduced it to 0 is a bug (:class:`InconsistentCheck`), agreement informs only."""
@@ -517,13 +519,14 @@ def derivation(d, generality: str, statement_step: str = "statement", spot: int 
     steps = [{"step": name, "ok": r.ok, "method": d.step(name).method} for name, r in chk.results]
     ev = {"kind": "derivation", "derivation": d.name, "hypotheses": list(d.hypotheses), "steps": steps,
           "statement": last.equation_str(), "generality": generality}
-    if not (chk.ok and last.name == statement_step):
+    if not (chk.ok and statement_step in (None, last.name)):
         why = f"steps {chk.failed} do not check" if not chk.ok else f"the last step is not {statement_step!r}"
         return undecided(f"{d.title}: {why}", ev)
     sc = last.spot_check(n=spot, dps=40) if spot else None
     if sc is not None and not sc.ok:
         raise InconsistentCheck(f"{d.name}: the statement reduces to 0 but disagrees numerically")
     ev["numeric_check"] = {"points": getattr(sc, "n", 0), "ok": True} if sc is not None else None
-    return proved(f"SymPy checks every step of '{d.title}'; the last step is the statement ({generality})", {
+    role = "the last step is the statement" if statement_step else "the steps are the statement's conjuncts"
+    return proved(f"SymPy checks every step of '{d.title}'; {role} ({generality})", {
         "method": "derivation: every step reduced by SymPy", "derivation": d.name, "steps": [s["step"] for s in steps],
-        "statement": last.equation_str(), "generality": generality}, ev)
+        "statement": last.equation_str() if statement_step else "every step", "generality": generality}, ev)

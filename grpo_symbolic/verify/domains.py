@@ -24,6 +24,9 @@ class Var:
     hi_open: bool = True
     box_lo: Fraction | None = None  # finite end used for certification when lo is open/None
     box_hi: Fraction | None = None
+    #: set for the weights of a concrete instance (e.g. a 4-outcome space): a check over
+    #: them holds on that instance only, and the audit's reading says so
+    instance: str = ""
 
     def describe(self) -> str:
         a = "-inf" if self.lo is None else str(self.lo)
@@ -86,8 +89,8 @@ def prob(sym, box=Fraction(1, 2**40)) -> Var:
     return Var(sym, Fraction(0), Fraction(1), True, True, Fraction(box), 1 - Fraction(box))
 
 
-def positive(sym, box=(Fraction(1, 10**6), Fraction(10**6))) -> Var:
-    return Var(sym, Fraction(0), None, True, True, Fraction(box[0]), Fraction(box[1]))
+def positive(sym, box=(Fraction(1, 10**6), Fraction(10**6)), instance: str = "") -> Var:
+    return Var(sym, Fraction(0), None, True, True, Fraction(box[0]), Fraction(box[1]), instance)
 
 
 def nonneg(sym, box_hi=Fraction(10**6)) -> Var:

@@ -47,13 +47,23 @@ def logit(q):
     return sp.log(q) - sp.log(1 - q)
 
 
+def _derived(name: str, q, e):
+    """The weight ``name`` as derived from the advantage by ``grpo-symbolic derive``
+    (:func:`grpo_symbolic.symbolic.weights.weights`), at PoS ``q`` and smoothing ``e``."""
+    from ...symbolic import symbols as S_
+    from ...symbolic.weights import weights
+
+    return weights("std").result[name].xreplace({S_.p: q, S_.eps: e})
+
+
 def w_plus(q, e=eps):
-    """omega^+_eps of eq. (4): (1-q)/sqrt(q(1-q)+eps)."""
-    return (1 - q) / sp.sqrt(q * (1 - q) + e)
+    """omega^+_eps of eq. (4): (1-q)/sqrt(q(1-q)+eps), from the derivation of the weights."""
+    return _derived("omega_plus", q, e)
 
 
 def w_minus(q, e=eps):
-    return q / sp.sqrt(q * (1 - q) + e)
+    """omega^-_eps of eq. (4): q/sqrt(q(1-q)+eps), from the derivation of the weights."""
+    return _derived("omega_minus", q, e)
 
 
 def Omega(q, e=eps):

@@ -66,7 +66,8 @@ def concrete_space():
     cond = lambda x, idx: [x[o] / sum(x[i] for i in idx) for o in idx]  # noqa: E731
     DS = renyi(cond(ref, S), cond(prev, S))
     DF = renyi(cond(ref, F), cond(prev, F))
-    V = [positive(s) for s in a + b + c + d] + [prob(p_ref), prob(p_prev), V_alpha]
+    V = [positive(s, instance="a 4-outcome space, S = {0, 1}, with class masses and conditional laws") for s in a + b + c + d] + \
+        [prob(p_ref), prob(p_prev), V_alpha]
     return ref, prev, DS, DF, V
 
 

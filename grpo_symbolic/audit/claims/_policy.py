@@ -1,16 +1,16 @@
-r"""Optimality certificates for policies on a finite outcome space.
+r"""Optimality certificates for policies on a finite outcome space (K = 4, S = {0, 1}).
 
 The objective (one prompt) is
 
 .. math:: J(\pi) = \sum_o \pi_o A_o - \beta_{ref}\,KL(\pi\|\pi_{ref}) - \beta_{mir}\,KL(\pi\|\pi_{prev})
 
-over the simplex.  A candidate :math:`\pi^*` is *the* maximiser iff it is a
-probability vector, the partial derivatives :math:`\partial J/\partial\pi_o` are
-equal for all outcomes at :math:`\pi^*` (Lagrange stationarity; all
-:math:`\pi^*_o > 0`, so no inequality constraint is active), and J is strictly
-concave: its Hessian is :math:`\mathrm{diag}(-(\beta_{ref}+\beta_{mir})/\pi_o)`.
-SymPy checks each of these; no formula of the paper is used to produce the
-candidate's value, only to state it.
+over the simplex.  Its maximiser is *derived* once, by
+:func:`grpo_symbolic.symbolic.policy.optimal_policy` (what ``grpo-symbolic derive`` prints):
+SymPy solves the Lagrange stationarity condition, imposes the normalisation, and shows the
+Hessian :math:`\mathrm{diag}(-\beta/\pi_o)` is negative, so J is strictly concave and the
+stationary point is the unique maximiser.  A candidate printed in the paper is then
+certified by comparing it with the derived maximiser outcome by outcome; no formula of the
+paper is used to produce the maximiser, only to state it.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ import sympy as sp
 
 from ...verify.checks import identity
 from ...verify.domains import positive
-from ...verify.verdict import Part, Result, combine, symbolic
+from ...verify.verdict import Part, Result, combine
 from ._common import V_alpha, V_beta, V_eps, alpha, beta, eps, w_minus, w_plus
 
 K, S = 4, (0, 1)
+SPACE = "a finite outcome space with K = 4 outcomes, S = {0, 1}, symbolic probabilities"
 F = tuple(o for o in range(K) if o not in S)
 ra = sp.symbols("r0:4", positive=True)  # pi_ref weights
 qa = sp.symbols("q0:4", positive=True)  # pi_{n-1} weights
@@ -32,8 +33,7 @@ REF = [v / sum(ra) for v in ra]
 PREV = [v / sum(qa) for v in qa]
 P_REF = sum(REF[o] for o in S)
 P_PREV = sum(PREV[o] for o in S)
-V_SPACE = [positive(v) for v in ra + qa]
-z = sp.symbols("z0:4", positive=True)  # generic policy variables
+V_SPACE = [positive(v, instance=SPACE) for v in ra + qa]
 
 
 def advantages(p_prev, kind="std"):
@@ -44,35 +44,56 @@ def advantages(p_prev, kind="std"):
     return [wp if o in S else -wm for o in range(K)], wp, wm
 
 
-def objective(pi, A, b_ref, b_mir, ref=REF, prev=PREV):
-    return sum(pi[o] * A[o] - b_ref * pi[o] * sp.log(pi[o] / ref[o]) - b_mir * pi[o] * sp.log(pi[o] / prev[o])
-               for o in range(K))
+def _split_kl(b_ref, b_mir):
+    """(alpha, beta) with b_ref = alpha beta and b_mir = (1 - alpha) beta."""
+    if b_mir == 0:
+        return sp.Integer(1), b_ref
+    if b_ref == 0:
+        return sp.Integer(0), b_mir
+    return sp.simplify(b_ref / (b_ref + b_mir)), sp.simplify(b_ref + b_mir)
+
+
+@lru_cache(maxsize=None)
+def _maximiser(a_key) -> tuple:
+    """The maximiser derived by ``grpo-symbolic derive`` (Lagrangian stationarity solved by
+    SymPy, normalisation, strictly negative Hessian) and its verdict."""
+    from ...symbolic.policy import optimal_policy
+    from ...verify.checks import derivation
+
+    d = optimal_policy("std", "symbolic" if a_key == "alpha" else int(a_key))
+    return d, derivation(d, SPACE, statement_step=None)
+
+
+def _weights_of(law):
+    return ra if law is REF else qa if law is PREV else law
+
+
+def derived_policy(a, b_tot, A, ref=REF, prev=PREV) -> list:
+    """The derived maximiser in the audit's symbols: anchors ``ref``/``prev``, mixing ``a``,
+    total KL weight ``b_tot``, advantages ``A`` (+w+ on S, -w- on F)."""
+    from ...symbolic import symbols as S_
+    from ...symbolic.finite_space import FiniteSpace
+
+    key = "alpha" if a not in (0, 1) else str(a)
+    d, _ = _maximiser(key)
+    fs = FiniteSpace()
+    sub = {**dict(zip(fs.a, _weights_of(ref))), **dict(zip(fs.b, _weights_of(prev))),
+           S_.omega_plus: A[S[0]], S_.omega_minus: -A[F[0]], S_.alpha: a, S_.beta: b_tot}
+    return [e.xreplace(sub) for e in d.result["pi_n"]]
 
 
 def optimality(candidate, A, b_ref, b_mir, variables, name, ref=REF, prev=PREV) -> Result:
-    """Certificate that ``candidate`` maximises J (see module docstring)."""
-    J = objective(list(z), A, b_ref, b_mir, ref, prev)
-    grad = [sp.diff(J, z[o]) for o in range(K)]
-    at = {z[o]: candidate[o] for o in range(K)}
-    parts = [Part("normalised", "sum_o pi*_o = 1", identity(sum(candidate), 1, variables, name=f"{name}: normalised"))]
-    g0 = sp.expand_log(grad[0].subs(at), force=False)
-    for o in range(1, K):
-        go = sp.expand_log(grad[o].subs(at), force=False)
-        parts.append(Part(f"stationary {o}", f"dJ/dpi_{o} = dJ/dpi_0 at pi*",
-                          identity(go, g0, variables, name=f"{name}: stationarity {o}",
-                                   strategies=(("expand_log(force) + expand (every base is a positive weight)",
-                                                lambda e: sp.expand(sp.expand_log(e, force=True))),
-                                               ("expand_log + cancel", lambda e: sp.cancel(sp.expand_log(e, force=True))),
-                                               ("simplify", sp.simplify)))))
-    H = sp.hessian(J, z)
-    diag_ok = all(sp.simplify(H[i, j]) == 0 for i in range(K) for j in range(K) if i != j)
-    diag = [sp.simplify(H[i, i] + (b_ref + b_mir) / z[i]) == 0 for i in range(K)]
-    conc = symbolic(diag_ok and all(diag), "Hessian = diag(-(beta_ref + beta_mir)/pi_o): strictly concave on the open "
-                    "simplex", {"method": "sympy.hessian, simplify of each entry",
-                                "hessian_diagonal": [str(H[i, i]) for i in range(K)],
-                                "statement": "H == diag(-(beta_ref + beta_mir)/pi_o)"})
-    parts.append(Part("concave", "J strictly concave", conc))
-    return combine(parts)
+    """Certificate that ``candidate`` maximises J: the maximiser that ``grpo-symbolic derive``
+    obtains (stationary point of the Lagrangian, solved by SymPy; J strictly concave) is
+    proved on the same finite space, and ``candidate`` equals it outcome by outcome."""
+    a, b_tot = _split_kl(b_ref, b_mir)
+    _, der = _maximiser("alpha" if a not in (0, 1) else str(a))
+    derived = derived_policy(a, b_tot, A, ref, prev)
+    parts = [Part("maximiser", "the derived stationary point is the unique maximiser (J strictly concave)", der)]
+    parts += [Part(f"outcome {o}", f"pi*_{o} equals the derived maximiser",
+                   identity(candidate[o], derived[o], variables, name=f"{name}: pi*_{o} = derived maximiser"))
+              for o in range(K)]
+    return combine(parts, reading=f"on {SPACE}")
 
 
 def mixed_candidate(A, a=alpha, ref=REF, prev=PREV):

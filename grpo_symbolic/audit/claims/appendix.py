@@ -18,7 +18,7 @@ from ._common import (V_alpha, V_beta, V_eps, V_p, V_pprev, V_pref, V_pstar, alp
 from ...symbolic import general_space as gs
 from ._mixed import (GENERAL, anchor_logit_chain, concrete_space, general_display_result, lemma3_result,
                      thm9_result, tilt_induction)
-from ._policy import K, PREV, REF, S, F, V_SPACE, advantages, mixed_candidate, objective, optimality, success_mass
+from ._policy import K, PREV, S, F, V_SPACE, advantages, mixed_candidate, optimality, success_mass
 from .sec3_dynamics import _thm3, h_thm2
 from .sec4_5_mirror import vacuous_renyi
 

@@ -22,7 +22,7 @@ pi_old = [ai / Za for ai in a]
 pi_new = [bi / Zb for bi in b]
 r = [1 if o in S else 0 for o in range(K)]
 p_old = sum(pi_old[o] for o in S)
-V_space = [positive(s) for s in a + b]
+V_space = [positive(s, instance="a finite outcome space with K = 4 outcomes, S = {0, 1}, symbolic probabilities") for s in a + b]
 
 
 def _advantage(norm="std", e=eps):
