@@ -8,7 +8,7 @@ import sympy as sp
 
 from grpo_symbolic.exact.group_weights import GroupWeights
 from grpo_symbolic.exact.weights import StdWeights
-from grpo_symbolic.groups import symbolic as S
+from grpo_symbolic.symbolic import group_weights as S
 
 
 @pytest.fixture(scope="module")

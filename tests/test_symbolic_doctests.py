@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 MODULES = ["domains", "rewrites", "derivation", "finite_space", "weights", "contrastive", "policy",
-           "recurrence", "stability", "variants", "numeric", "symbols", "general_space", "__init__"]
+           "recurrence", "stability", "variants", "numeric", "symbols", "general_space", "group_weights", "__init__"]
 OTHERS = ["grpo_symbolic.verify.verdict", "grpo_symbolic.audit.golden", "grpo_symbolic.audit.runner"]
 
 

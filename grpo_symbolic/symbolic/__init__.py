@@ -13,6 +13,10 @@ numerically at random points (:meth:`Step.spot_check`, the independent route).
                                             and from pi_0 = pi_ref)
 :func:`stability(norm, alpha)`              derivative of the map, fixed points, slope
 :func:`derive(norm, alpha)`                 all of the above for one variant
+:mod:`.general_space`                       the two-KL statements of App. E on an arbitrary
+                                            finite space (``derive --general``; the audit's proofs)
+:mod:`.group_weights`                       exact finite-group weights omega_G (binomial sums,
+                                            conventions paper / trl / mean, G -> infinity)
 ==========================================  =====================================================
 
 >>> all(d.check().ok for d in derive("mean", 1))

@@ -74,10 +74,10 @@ from functools import lru_cache
 
 import sympy as sp
 
-from ..symbolic.derivation import Derivation, Step
-from ..symbolic.domains import declare, interval, positive_log, prob
-from ..symbolic.rewrites import CANCEL, EXPAND, RADSIMP, TOGETHER, Rewrite
-from ..symbolic.symbols import eps, p
+from .derivation import Derivation, Step
+from .domains import declare, interval, positive_log, prob
+from .rewrites import CANCEL, EXPAND, RADSIMP, TOGETHER, Rewrite
+from .symbols import eps, p
 
 __all__ = [
     "CONVENTIONS", "D_sym", "advantage", "denominator", "denominator_x", "omega_plus_sum",
