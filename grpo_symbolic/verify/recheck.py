@@ -92,23 +92,12 @@ def _identity(leaf, a, rng, samples):
     if leaf.verdict == PROVED:
         if sp.count_ops(lhs) + sp.count_ops(rhs) > 3000:
             return f"identity {a['name']}: too large for evalf re-check (numeric check in the audit)"
-        ok = 0
-        for _ in range(samples * 4):
-            pt = {v.sym: v.sample(rng) for v in V}
-            try:
-                agree, d = _difference(lhs, rhs, pt)
-            except (_Skip, ZeroDivisionError, ValueError, TypeError):
-                continue
-            if not d.is_real or d.has(sp.zoo, sp.nan):
-                continue
-            if not agree:
-                raise RecheckError(f"identity {a['name']}: evalf disagrees at {pt}: lhs - rhs = {d}")
-            ok += 1
-            if ok >= samples:
-                break
-        if ok == 0:
-            raise RecheckError(f"identity {a['name']}: no point could be evaluated")
-        return f"identity {a['name']}: evalf agrees at {ok} fresh points"
+
+        def evaluate(pt):
+            agree, d = _difference(lhs, rhs, pt)
+            return None if (not d.is_real or d.has(sp.zoo, sp.nan)) else (agree, f"lhs - rhs = {d}")
+
+        return _agree_at_fresh_points(f"identity {a['name']}", V, rng, samples, evaluate)
     if leaf.verdict == REFUTED:
         pt = _parse_point(V, leaf.evidence["counterexample"])
         agree, d = _difference(lhs, rhs, pt)
@@ -124,25 +113,13 @@ _REL = {">": lambda x: x > 0, ">=": lambda x: x >= 0, "<": lambda x: x < 0, "<="
 def _inequality(leaf, a, rng, samples):
     expr, rel, V = a["expr"], a["rel"], a["variables"]
     if leaf.verdict in (PROVED, CERTIFIED):
-        ok = 0
-        for _ in range(samples * 4):
-            pt = {v.sym: v.sample(rng) for v in V}
-            if leaf.verdict == CERTIFIED:  # certified on the stated box: sample inside it
-                pt = {v.sym: _clamp(x, v) for v, x in zip(V, pt.values())}
-            try:
-                val = _evalf(expr, pt)
-            except (_Skip, ZeroDivisionError, ValueError, TypeError):
-                continue
-            if not val.is_real:
-                continue
-            if not _REL[rel](val) and abs(val) > sp.Float(10) ** -40:
-                raise RecheckError(f"inequality {a['name']}: violated at {pt}: {val}")
-            ok += 1
-            if ok >= samples:
-                break
-        if ok == 0:
-            raise RecheckError(f"inequality {a['name']}: no point could be evaluated")
-        return f"inequality {a['name']}: evalf agrees at {ok} fresh points"
+        def evaluate(pt):
+            val = _evalf(expr, pt)
+            return None if not val.is_real else (_REL[rel](val) or abs(val) <= sp.Float(10) ** -40, val)
+
+        # certified on the stated box: sample inside it
+        return _agree_at_fresh_points(f"inequality {a['name']}", V, rng, samples, evaluate,
+                                      clamp=leaf.verdict == CERTIFIED)
     if leaf.verdict == REFUTED:
         pt = _parse_point(V, leaf.evidence["counterexample"])
         val = _evalf(expr, pt)
@@ -150,6 +127,31 @@ def _inequality(leaf, a, rng, samples):
             raise RecheckError(f"inequality {a['name']}: counterexample satisfies the relation: {val}")
         return f"inequality {a['name']}: counterexample re-checked by evalf ({sp.N(val, 8)})"
     return f"inequality {a['name']}: {leaf.verdict} (nothing to re-check)"
+
+
+def _agree_at_fresh_points(what, V, rng, samples, evaluate, clamp=False) -> str:
+    """Evaluate ``evaluate(point)`` (``None`` to skip, else ``(holds, value)``) at fresh
+    points of the domains until ``samples`` points evaluate; raise :class:`RecheckError`
+    at a point where it does not hold, or when no point evaluates."""
+    ok = 0
+    for _ in range(samples * 4):
+        pt = {v.sym: v.sample(rng) for v in V}
+        if clamp:
+            pt = {v.sym: _clamp(x, v) for v, x in zip(V, pt.values())}
+        try:
+            res = evaluate(pt)
+        except (_Skip, ZeroDivisionError, ValueError, TypeError):
+            continue
+        if res is None:
+            continue
+        if not res[0]:
+            raise RecheckError(f"{what}: evalf disagrees at {pt}: {res[1]}")
+        ok += 1
+        if ok >= samples:
+            break
+    if ok == 0:
+        raise RecheckError(f"{what}: no point could be evaluated")
+    return f"{what}: evalf agrees at {ok} fresh points"
 
 
 def _clamp(x, v):
