@@ -76,6 +76,15 @@ def _tabular(N, K, G, dtype, device, seed=0):
     return make_tabular_policy(p_ref, K, generator=g, dtype=dtype, device=device)
 
 
+def _variant(args, G: int, clip=None):
+    """The benchmarked variant: ``--beta``, ``--alpha``, eps 1e-4, group size ``G`` in the trl
+    convention, and ``clip`` (its p_ref is unused: each prompt has its own pi_ref)."""
+    from grpo_symbolic.params import Params
+
+    return Params.parse(beta=args.beta, alpha=args.alpha, eps="1e-4", p_ref="0.5", group_size=G,
+                        convention="trl", clip=clip)
+
+
 def bench_tabular(args, device, dtype) -> dict:
     import torch
 
@@ -87,8 +96,8 @@ def bench_tabular(args, device, dtype) -> dict:
         torch.cuda.reset_peak_memory_stats(device)
     rss0 = _peak_rss_mb()
     pol = _tabular(N, K, G, dtype, device)
-    cfg = GRPOConfig(beta=args.beta, alpha=args.alpha, eps=1e-4, group_size=G, convention="trl", mode="sample",
-                     clip=args.clip, inner_steps=1, optimizer="adam", lr=1e-2, kl=args.kl, diagnostics=False)
+    cfg = GRPOConfig(_variant(args, G, clip=args.clip), mode="sample", inner_steps=1, optimizer="adam", lr=1e-2,
+                     kl=args.kl, diagnostics=False)
     opt = torch.optim.Adam(pol.parameters(), lr=1e-2)
     gen = torch.Generator(device=device).manual_seed(1)
 
@@ -163,8 +172,8 @@ def bench_baseline(args, device, dtype) -> dict:
     gen_cpu = torch.Generator(device=device).manual_seed(2)
     naive = _time(lambda: naive_iteration(pol, opt, G, args.beta, args.alpha, 1e-4, gen_cpu), device, 3, 1)
     pol2 = _tabular(n, K, G, dtype, device)
-    cfg = GRPOConfig(beta=args.beta, alpha=args.alpha, eps=1e-4, group_size=G, convention="trl", mode="sample",
-                     inner_steps=1, optimizer="adam", lr=1e-2, kl="exact", diagnostics=False)
+    cfg = GRPOConfig(_variant(args, G), mode="sample", inner_steps=1, optimizer="adam", lr=1e-2, kl="exact",
+                     diagnostics=False)
     opt2 = torch.optim.Adam(pol2.parameters(), lr=1e-2)
     gen = torch.Generator(device=device).manual_seed(2)
     vec = _time(lambda: grpo_iteration(pol2, cfg, opt2, gen), device, 5, 1)
@@ -178,6 +187,7 @@ def bench_baseline(args, device, dtype) -> dict:
 def bench_transformer(args, device, dtype) -> dict:
     import torch
 
+    from grpo_symbolic.params import Params
     from grpo_symbolic.training.loop import GRPOConfig, grpo_iteration
     from grpo_symbolic.training.policies import make_transformer_policy
 
@@ -185,8 +195,9 @@ def bench_transformer(args, device, dtype) -> dict:
     N = args.transformer_prompts
     for kl in ("exact", "k3"):
         pol = make_transformer_policy(N, vocab=4, length=4, d_model=32, layers=1, heads=2, dtype=dtype, device=device)
-        cfg = GRPOConfig(beta=1.0, group_size=args.group_size, mode="sample", inner_steps=args.transformer_mu,
-                         optimizer="adam", lr=1e-2, kl=kl, diagnostics=False)
+        variant = Params.parse(beta="1", eps="1e-5", p_ref="0.5", group_size=args.group_size)
+        cfg = GRPOConfig(variant, mode="sample", inner_steps=args.transformer_mu, optimizer="adam", lr=1e-2, kl=kl,
+                         diagnostics=False)
         opt = torch.optim.Adam(pol.model.parameters(), lr=1e-2)
         gen = torch.Generator(device=device).manual_seed(3)
         t = _time(lambda: grpo_iteration(pol, cfg, opt, gen), device, 3, 1)

@@ -12,7 +12,13 @@ A variant is fixed by
   ``alpha = 0`` its "mirror" GRPO, ``0 < alpha < 1`` the two-KL variant;
 * ``eps >= 0``: the smoothing constant (used by ``norm="std"`` only);
 * ``p_ref`` in ``(0, 1)``: probability of success (PoS) of the reference policy;
-* ``p0`` in ``(0, 1)``: starting PoS (the paper's start is ``p0 = p_ref``).
+* ``p0`` in ``(0, 1)``: starting PoS (the paper's start is ``p0 = p_ref``);
+* ``group_size`` ``G`` and its advantage ``convention`` (``paper``, ``trl``, ``mean``):
+  a finite group (``None``: the population weights);
+* ``clip`` in ``[0, 1]``: PPO-style clipping of the ratio to ``[1 - clip, 1 + clip]``
+  (``None``, the default and the paper's theory: no clipping).  Only the training
+  cross-check (:mod:`grpo_symbolic.training`) optimises a clipped objective; the
+  recurrences are those of the unclipped variant.
 
 The paper's six variants are ``norm`` in {std, mean} times ``alpha`` in {1, 0, (0,1)}.
 Numbers are kept as exact rationals (:class:`fractions.Fraction`): they are parsed
@@ -111,6 +117,7 @@ class Params:
     p0: Fraction | None = None
     group_size: int | None = None
     convention: str | None = None
+    clip: Fraction | None = None
     #: the parameters as the user wrote them (kept for reports)
     given: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -140,19 +147,30 @@ class Params:
             object.__setattr__(self, "convention", conv)
         elif self.convention is not None:
             raise InputError("a convention needs a group size (--group-size G)")
+        self._check_clip()
+
+    def _check_clip(self) -> None:
+        """Read ``clip`` exactly (text, int, float or Fraction) and check ``0 <= clip <= 1``."""
+        if self.clip is None:
+            return
+        clip = parse_exact(self.clip, "clip")  # NaN, infinities, junk -> InputError
+        if not 0 <= clip <= 1:
+            raise InputError(f"clip must lie in [0, 1], got {_fmt(clip)}")
+        object.__setattr__(self, "clip", clip)
 
     # ------------------------------------------------------------------ build
     @classmethod
     def parse(cls, *, norm="std", beta, alpha="1", eps="0", p_ref, p0=None,
-              group_size=None, convention=None) -> "Params":
-        """Build from text (or numbers); every value is read exactly."""
+              group_size=None, convention=None, clip=None) -> "Params":
+        """Build from text (or numbers); every value is read exactly.
+
+        ``clip`` may also be the text ``"none"`` (no clipping, as ``None``).
+        """
+        if clip is not None and str(clip).strip().lower() == "none":
+            clip = None
         given = {"norm": norm, "beta": beta, "alpha": alpha, "eps": eps, "p_ref": p_ref}
-        if p0 is not None:
-            given["p0"] = p0
-        if group_size is not None:
-            given["group_size"] = group_size
-        if convention is not None:
-            given["convention"] = convention
+        optional = {"p0": p0, "group_size": group_size, "convention": convention, "clip": clip}
+        given.update({k: v for k, v in optional.items() if v is not None})
         given = {k: (v if isinstance(v, (str, int)) else str(v)) for k, v in given.items()}
         if group_size is not None and not isinstance(group_size, int):
             try:
@@ -168,6 +186,7 @@ class Params:
             p0=None if p0 is None else parse_exact(p0, "p0"),
             group_size=group_size,
             convention=convention,
+            clip=None if clip is None else parse_exact(clip, "clip"),
             given=given,
         )
 
@@ -214,4 +233,6 @@ class Params:
         if self.group_size is not None:
             d["group_size"] = self.group_size
             d["convention"] = self.convention
+        if self.clip is not None:
+            d["clip"] = _fmt(self.clip)
         return d

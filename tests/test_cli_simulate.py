@@ -97,6 +97,8 @@ BAD = [
     (["--group-size", "1"], "group size"),
     (["--group-size", "2.5"], "group size"),
     (["--clip", "2"], "clip"),
+    (["--clip=-0.1"], "clip"),
+    (["--clip", "nan"], "clip"),
     (["--lr", "0"], "lr"),
     (["--outputs", "1"], "outputs"),
     (["--prompts", "0"], "prompts"),

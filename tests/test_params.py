@@ -35,8 +35,19 @@ def test_variants_and_derived_coefficients():
 @pytest.mark.parametrize("kw", [dict(beta="0"), dict(beta="1", p_ref="1"), dict(beta="1", alpha="-0.1"),
                                 dict(beta="1", eps="-1e-9"), dict(beta="1", p0="0"), dict(beta="1", norm="x"),
                                 dict(beta="1", group_size="1"), dict(beta="1", group_size="2.5"),
-                                dict(beta="1", norm="mean", group_size="4", convention="trl")])
+                                dict(beta="1", norm="mean", group_size="4", convention="trl"),
+                                dict(beta="1", clip="-0.1"), dict(beta="1", clip="1.01"),
+                                dict(beta="1", clip="nan"), dict(beta="1", clip=float("inf"))])
 def test_invalid(kw):
     kw = {"p_ref": "0.5", **kw}
     with pytest.raises(InputError):
         Params.parse(**kw)
+
+
+def test_clip_is_part_of_the_variant():
+    P = Params.parse(beta="1", p_ref="0.5", clip="0.2")
+    assert P.clip == Fraction(1, 5) and P.as_dict()["clip"] == "0.2"
+    assert Params.parse(**P.as_dict()) == P
+    assert P != P.with_(clip=None) and "clip" not in P.with_(clip=None).as_dict()
+    assert Params.parse(beta="1", p_ref="0.5", clip="none").clip is None
+    assert P.with_(clip=0.25).clip == Fraction(1, 4)  # floats are read exactly, like parse

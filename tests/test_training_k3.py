@@ -57,8 +57,9 @@ def test_k3_curvature_matches_finite_differences_and_changes_sign_at_2r():
 def _one_step_problem():
     p_ref = torch.tensor([0.2, 0.05], dtype=torch.float64)
     pol = make_tabular_policy(p_ref, 8, success_counts=[4, 4], generator=torch.Generator().manual_seed(0))
-    cfg = GRPOConfig(beta=1.0, eps=1e-5, mode="expectation", statistics="population", kl="k3",
-                     optimizer="lbfgs", lr=1.0, inner_steps=1)
+    P = Params.parse(norm="std", beta="1", alpha="1", eps="1e-5", p_ref="0.2")
+    cfg = GRPOConfig(P, mode="expectation", statistics="population", kl="k3", optimizer="lbfgs", lr=1.0,
+                     inner_steps=1)
     ref = pol.ref_log_probs_all()
     A = expected_advantages(pol.success, *expected_weights(pos_from_log_probs(ref, pol.success), cfg))
     return pol, cfg, ref, A
@@ -69,8 +70,7 @@ def test_two_class_model_of_k3_is_refuted_by_a_better_policy():
     beaten by a policy that breaks those laws: the reduction does not hold for k3."""
     pol, cfg, ref, A = _one_step_problem()
     S = pol.success
-    P = Params.parse(norm="std", beta="1", alpha="1", eps="1e-5", p_ref="0.2")
-    p_model = torch.tensor(effective_pos(P, [0.2, 0.05], 1, statistics="population", kl="k3")[1])
+    p_model = torch.tensor(effective_pos(cfg.params, [0.2, 0.05], 1, statistics="population", kl="k3")[1])
     # the two-class model's policy: pi_ref's conditional laws, PoS p_model
     model = nonparametric_iterate(ref, S, torch.tensor([0.2, 0.05], dtype=torch.float64), p_model)
     best, j_best = maximise_k3_objective(ref, ref, A, 1.0, starts=16, extra=[model])

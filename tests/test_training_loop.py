@@ -12,6 +12,7 @@ import pytest
 torch = pytest.importorskip("torch")
 torch.set_num_threads(1)
 
+from grpo_symbolic.errors import InputError  # noqa: E402
 from grpo_symbolic.params import Params  # noqa: E402
 from grpo_symbolic.training.loop import (  # noqa: E402
     GRPOConfig,
@@ -38,16 +39,18 @@ P_REF = [0.1, 0.35, 0.6, 0.85]
 BETA, EPS, G, M = "3", "1e-2", 6, 4
 
 
-def _run(norm, alpha, statistics, convention=None, *, K=6, iterations=M, **kw):
-    conv = convention or ("mean" if norm == "mean" else "paper")
+def _variant(beta, eps="1e-5", **kw) -> Params:
+    """A variant for the loop (its p_ref is unused: each prompt has its own pi_ref)."""
+    return Params.parse(beta=beta, eps=eps, p_ref="0.5", **kw)
+
+
+def _run(norm, alpha, statistics, convention=None, *, K=6, iterations=M, clip=None, **kw):
+    """Expectation-mode L-BFGS run on the P_REF prompts; returns (records, the run's Params)."""
     pol = make_tabular_policy(torch.tensor(P_REF, dtype=torch.float64), K,
                               generator=torch.Generator().manual_seed(7), spread=1.5,
                               success_counts=kw.pop("success_counts", None))
-    cfg = GRPOConfig(beta=float(BETA), alpha=float(alpha), norm=norm, eps=float(EPS), group_size=G,
-                     convention=conv, mode="expectation", statistics=statistics, optimizer="lbfgs", lr=1.0,
-                     **kw)
-    params = Params.parse(norm=norm, beta=BETA, alpha=str(alpha), eps=EPS, p_ref="0.5", group_size=G,
-                          convention=conv)
+    params = _variant(BETA, EPS, norm=norm, alpha=str(alpha), group_size=G, convention=convention, clip=clip)
+    cfg = GRPOConfig(params, mode="expectation", statistics=statistics, optimizer="lbfgs", lr=1.0, **kw)
     return train(pol, cfg, iterations), params
 
 
@@ -124,7 +127,7 @@ def test_few_adam_steps_undershoot_the_maximiser():
     out, params = _run("std", "1", "group", iterations=1, **{})  # reference
     pol = make_tabular_policy(torch.tensor(P_REF, dtype=torch.float64), 6,
                               generator=torch.Generator().manual_seed(7), spread=1.5)
-    cfg = GRPOConfig(beta=3.0, eps=1e-2, group_size=G, mode="expectation", optimizer="adam", lr=0.02,
+    cfg = GRPOConfig(_variant("3", "1e-2", group_size=G), mode="expectation", optimizer="adam", lr=0.02,
                      inner_steps=5)
     short = train(pol, cfg, 1)
     gain_short = short["pos"][1] - short["pos"][0]
@@ -169,7 +172,7 @@ def test_sampled_mode_within_band():
     N, K, Gs, beta, iters = 64, 4, 16, 4.0, 3
     p_ref = torch.tensor([0.2, 0.5] * (N // 2), dtype=torch.float64)
     pol = make_tabular_policy(p_ref, K, generator=torch.Generator().manual_seed(0))
-    cfg = GRPOConfig(beta=beta, eps=1e-3, group_size=Gs, mode="sample", optimizer="lbfgs", lr=1.0)
+    cfg = GRPOConfig(_variant("4", "1e-3", group_size=Gs), mode="sample", optimizer="lbfgs", lr=1.0)
     ref = pol.ref_log_probs_all()
     m1, v1 = sampled_argmax_pos_moments(ref, ref, pol.success, G=Gs, convention="paper", eps=1e-3, beta=beta)
     out = train(pol, cfg, iters, generator=torch.Generator().manual_seed(11))
@@ -190,8 +193,8 @@ def test_sampled_mode_within_band():
 def test_sampled_mode_is_reproducible_and_seed_dependent():
     def run(seed):
         pol = make_tabular_policy([0.3, 0.6], 4, generator=torch.Generator().manual_seed(0))
-        cfg = GRPOConfig(beta=2.0, group_size=4, mode="sample", optimizer="adam", lr=0.05, inner_steps=5,
-                         kl="k3", clip=0.2, alpha=0.5)
+        cfg = GRPOConfig(_variant("2", group_size=4, clip="0.2", alpha="0.5"), mode="sample", optimizer="adam",
+                         lr=0.05, inner_steps=5, kl="k3")
         return train(pol, cfg, 2, generator=torch.Generator().manual_seed(seed))["pos"]
 
     assert torch.equal(run(1), run(1))
@@ -200,16 +203,17 @@ def test_sampled_mode_is_reproducible_and_seed_dependent():
 
 def test_grpo_iteration_record_fields():
     pol = make_tabular_policy([0.3, 0.6], 4, generator=torch.Generator().manual_seed(0))
-    cfg = GRPOConfig(beta=2.0, group_size=4, mode="sample", optimizer="sgd", lr=0.5, inner_steps=3)
+    cfg = GRPOConfig(_variant("2", group_size=4), mode="sample", optimizer="sgd", lr=0.5, inner_steps=3)
     rec = grpo_iteration(pol, cfg, generator=torch.Generator().manual_seed(0))
     for k in ("p_old", "pos", "sample_success", "degenerate", "step_tv", "step_pos", "loss", "kl_ref"):
         assert k in rec
     assert rec["pos"].shape == (2,)
-    with pytest.raises(ValueError):
-        GRPOConfig(beta=0.0).validate()
-    with pytest.raises(ValueError):
-        GRPOConfig(group_size=1).validate()
-    wp, wm = expected_weights(torch.tensor([0.5], dtype=torch.float64), GRPOConfig(statistics="population", eps=0))
+    with pytest.raises(InputError):
+        GRPOConfig(_variant("2"), mode="sample")  # sampling needs a group size
+    with pytest.raises(InputError):
+        GRPOConfig(_variant("2", group_size=4), inner_steps=0)
+    cfg0 = GRPOConfig(_variant("1", eps="0"), mode="expectation", statistics="population")
+    wp, wm = expected_weights(torch.tensor([0.5], dtype=torch.float64), cfg0)
     assert abs(wp.item() - 1.0) < 1e-15 and abs(wm.item() - 1.0) < 1e-15
 
 
@@ -223,7 +227,7 @@ def test_transformer_smoke(mode):
     params = Params.parse(norm="std", beta="2", eps="1e-3", p_ref="0.5", group_size=4)
     iters = 3
     pred = predict_pos(params, p_ref, iters, statistics="group")
-    cfg = GRPOConfig(beta=2.0, eps=1e-3, group_size=4, mode=mode, optimizer="adam", lr=0.05, inner_steps=15)
+    cfg = GRPOConfig(params, mode=mode, optimizer="adam", lr=0.05, inner_steps=15)
     out = train(pol, cfg, iters, generator=torch.Generator().manual_seed(0), targets={"group": pred})
     pos, tv = out["pos"].numpy(), out["tv_group"].numpy()
     assert np.isfinite(pos).all() and np.isfinite(tv).all() and np.isfinite(out["step_tv"].numpy()).all()

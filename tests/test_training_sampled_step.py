@@ -103,19 +103,20 @@ def test_drawn_diagnostics_in_training():
     recorded where the closed form applies (exact KL, no clipping)."""
     pol = make_tabular_policy(torch.tensor([0.2, 0.5] * 8, dtype=torch.float64), 4,
                               generator=torch.Generator().manual_seed(0))
-    cfg = GRPOConfig(beta=1.0, eps=1e-5, group_size=8, mode="sample", optimizer="lbfgs", lr=1.0)
+    P = Params.parse(beta="1", eps="1e-5", p_ref="0.2", group_size=8)
+    cfg = GRPOConfig(P, mode="sample", optimizer="lbfgs", lr=1.0)
     out = train(pol, cfg, 2, generator=torch.Generator().manual_seed(1))
     assert float((out["pos"][1] - out["drawn_pos"][0]).abs().max()) < 1e-3
     assert float(out["drawn_tv"][0].max()) < 1e-3
     pol2 = make_tabular_policy(torch.tensor([0.3, 0.6]), 4, generator=torch.Generator().manual_seed(0))
-    cfg2 = GRPOConfig(beta=1.0, group_size=4, mode="sample", clip=0.2, inner_steps=2)
+    cfg2 = GRPOConfig(P.with_(group_size=4, clip="0.2"), mode="sample", inner_steps=2)
     assert "drawn_pos" not in train(pol2, cfg2, 1, generator=torch.Generator().manual_seed(1))
 
 
 def test_simulation_reports_the_law_at_every_iteration():
     P = Params.parse(norm="std", beta="1", alpha="1", eps="1e-5", p_ref="0.2", group_size=4)
-    d = run_simulation(SimulationSpec(params=P, prompts=32, outputs=4, iterations=3, mode="sample",
-                                      optimizer="lbfgs", inner_steps=1, lr=1.0))
+    d = run_simulation(SimulationSpec(params=P, prompts=32, outputs=4, p_ref=["0.2", "0.5"], iterations=3,
+                                      mode="sample", optimizer="lbfgs", inner_steps=1, lr=1.0))
     its = d["iterations"]
     for it in its[1:]:
         for key in ("pred_law_mean", "dev_law", "band_law", "within_law_band", "law_minus_group",

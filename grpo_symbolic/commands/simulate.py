@@ -93,10 +93,47 @@ def _float(text, name, lo=None, hi=None, lo_open=False) -> float:
 
 
 def build_spec(args):
-    """Validate the arguments into a :class:`SimulationSpec` (InputError on bad input)."""
+    """Validate the arguments into a :class:`SimulationSpec` (InputError on bad input).
+
+    The variant flags (norm, beta, alpha, eps, group size, convention, clip) become one
+    :class:`Params`; the rest are the spec's training options.
+    """
     from ..training.experiment import SimulationSpec
 
     tabular = args.policy == "tabular"
+    p_refs = _check_family_flags(args, tabular)
+    params = Params.parse(norm=args.norm, beta=args.beta, alpha=args.alpha, eps=args.eps,
+                          p_ref=p_refs[0] if tabular else "1/2", group_size=args.group_size,
+                          convention=args.convention, clip=args.clip)
+    mode = args.mode
+    optimizer = args.optimizer or ("lbfgs" if mode == "expectation" else "adam")
+    default_lr = {"lbfgs": "1", "adam": "0.05", "sgd": "0.5"}[optimizer]
+    lr = _float(args.lr if args.lr is not None else default_lr, "lr", 0, lo_open=True)
+    inner = parse_int(args.inner_steps if args.inner_steps is not None else (1 if optimizer == "lbfgs" else 100),
+                      "inner steps", 1, 1_000_000)
+    prompts = parse_int(args.prompts if args.prompts is not None else (64 if tabular else 8), "prompts", 1, 10_000_000)
+    outputs = parse_int(args.outputs if args.outputs is not None else 8, "outputs", 2, 1_000_000)
+    if tabular and prompts * outputs > 500_000_000:
+        raise InputError(f"prompts*outputs = {prompts * outputs} is too large (max 5e8)")
+    spec = SimulationSpec(
+        params=params, policy=args.policy, prompts=prompts,
+        iterations=parse_int(args.iterations, "iterations", 1, 100_000), outputs=outputs,
+        p_ref=p_refs if tabular else None, spread=_float(args.spread, "spread", 0), mode=mode,
+        statistics=args.statistics, inner_steps=inner, optimizer=optimizer, lr=lr, kl=args.kl,
+        device=str(args.device).strip().lower(), dtype=args.dtype, seed=parse_int(args.seed, "seed", 0, 2**63 - 1),
+        level=_float(args.level, "level", 0, 1, lo_open=True),
+        vocab=parse_int(args.vocab, "vocab", 2, 256), length=parse_int(args.length, "length", 1, 20),
+        layers=parse_int(args.layers, "layers", 1, 16), d_model=parse_int(args.d_model, "d-model", 2, 4096),
+        heads=parse_int(args.heads, "heads", 1, 64), init_scale=_float(args.init_scale, "init-scale", 0),
+        verifier=str(args.verifier),
+    )
+    if not tabular:
+        _check_transformer_size(spec)
+    return spec
+
+
+def _check_family_flags(args, tabular: bool) -> list[str]:
+    """Reject tabular-only flags for the transformer; return the ``--p-ref`` list (as text)."""
     if not tabular and args.p_ref is not None:
         raise InputError("--p-ref applies to the tabular policy (the transformer's p_ref is its exact PoS)")
     if not tabular and args.outputs is not None:
@@ -104,42 +141,15 @@ def build_spec(args):
     p_refs = [x.strip() for x in (args.p_ref or "0.2,0.5").split(",")]
     if not p_refs or any(not x for x in p_refs):
         raise InputError(f"--p-ref must be a comma-separated list of numbers, got {args.p_ref!r}")
-    for x in p_refs:
-        Params.parse(beta="1", p_ref=x)  # validates 0 < p_ref < 1, finite
-    params = Params.parse(norm=args.norm, beta=args.beta, alpha=args.alpha, eps=args.eps,
-                          p_ref=p_refs[0] if tabular else "1/2", group_size=args.group_size,
-                          convention=args.convention)
-    mode = args.mode
-    optimizer = args.optimizer or ("lbfgs" if mode == "expectation" else "adam")
-    default_lr = {"lbfgs": "1", "adam": "0.05", "sgd": "0.5"}[optimizer]
-    lr = _float(args.lr if args.lr is not None else default_lr, "lr", 0, lo_open=True)
-    inner = parse_int(args.inner_steps if args.inner_steps is not None else (1 if optimizer == "lbfgs" else 100),
-                 "inner steps", 1, 1_000_000)
-    clip = None if str(args.clip).strip().lower() == "none" else _float(args.clip, "clip", 0, 1)
-    prompts = parse_int(args.prompts if args.prompts is not None else (64 if tabular else 8), "prompts", 1, 10_000_000)
-    outputs = parse_int(args.outputs if args.outputs is not None else 8, "outputs", 2, 1_000_000)
-    if tabular and prompts * outputs > 500_000_000:
-        raise InputError(f"prompts*outputs = {prompts * outputs} is too large (max 5e8)")
-    spec = SimulationSpec(
-        params=params, policy=args.policy, prompts=prompts,
-        iterations=parse_int(args.iterations, "iterations", 1, 100_000), outputs=outputs, p_ref=p_refs,
-        spread=_float(args.spread, "spread", 0), mode=mode, statistics=args.statistics, clip=clip,
-        inner_steps=inner, optimizer=optimizer, lr=lr, kl=args.kl, device=str(args.device).strip().lower(),
-        dtype=args.dtype, seed=parse_int(args.seed, "seed", 0, 2**63 - 1),
-        level=_float(args.level, "level", 0, 1, lo_open=True),
-        vocab=parse_int(args.vocab, "vocab", 2, 256), length=parse_int(args.length, "length", 1, 20),
-        layers=parse_int(args.layers, "layers", 1, 16), d_model=parse_int(args.d_model, "d-model", 2, 4096),
-        heads=parse_int(args.heads, "heads", 1, 64), init_scale=_float(args.init_scale, "init-scale", 0),
-        verifier=str(args.verifier),
-    )
-    if spec.level >= 1:
-        raise InputError(f"level must lie in (0, 1), got {args.level}")
-    if not tabular:
-        if spec.vocab ** spec.length > 1 << 20:
-            raise InputError(f"V**T = {spec.vocab}**{spec.length} sequences is too many to enumerate (max 2**20)")
-        if spec.d_model % spec.heads:
-            raise InputError(f"d-model ({spec.d_model}) must be divisible by heads ({spec.heads})")
-    return spec
+    return p_refs
+
+
+def _check_transformer_size(spec) -> None:
+    """The transformer's ``V**T`` sequences must be few enough to enumerate; heads divide d-model."""
+    if spec.vocab ** spec.length > 1 << 20:
+        raise InputError(f"V**T = {spec.vocab}**{spec.length} sequences is too many to enumerate (max 2**20)")
+    if spec.d_model % spec.heads:
+        raise InputError(f"d-model ({spec.d_model}) must be divisible by heads ({spec.heads})")
 
 
 def run(args) -> int:

@@ -37,12 +37,13 @@ Runs are deterministic for a given seed and device: JSON holds no timings.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, fields
 
 import numpy as np
 import torch
 
-from ..params import Params
+from ..errors import InputError
+from ..params import Params, parse_exact
 from .loop import GRPOConfig, sampled_argmax_pos_moments, train
 from .policies import make_tabular_policy, make_transformer_policy, nonparametric_iterate, pos_from_log_probs
 from .theory import binomial_band, bonferroni_z, clt_band, effective_pos, group_weights, predict_pos
@@ -51,18 +52,37 @@ from .theory import binomial_band, bonferroni_z, clt_band, effective_pos, group_
 EXPECTATION_TOL = 1e-6
 
 
-@dataclass
+#: transformer-only options (left out of a tabular run's report)
+_TRANSFORMER_KEYS = ("vocab", "length", "layers", "d_model", "heads", "init_scale", "verifier")
+#: tabular-only options (left out of a transformer run's report)
+_TABULAR_KEYS = ("p_ref", "spread", "outputs")
+
+
+@dataclass(frozen=True)
 class SimulationSpec:
-    params: Params                     # norm, beta, alpha, eps, group_size, convention
+    """One cross-check run: the variant ``params`` plus training-side options only.
+
+    The variant (norm, beta, alpha, eps, group size and convention, clip) is read from
+    ``params`` (:class:`~grpo_symbolic.params.Params`) and stored nowhere else; it must
+    have a group size.  The rest is the experiment: the policy family and its size, the
+    prompts, the optimisation (turned into a :class:`.loop.GRPOConfig` by :meth:`config`),
+    device, dtype, seed and the band's ``level``.
+
+    ``p_ref`` (tabular) is the PoS of ``pi_ref`` of the prompts, cycled over them; by
+    default ``params.p_ref`` alone.  The run's ``params.p_ref`` is its first prompt's: a
+    spec given ``p_ref`` holds ``params`` with that first value.  A transformer's prompts
+    get their ``p_ref`` from the verifier.  Bad values raise :class:`InputError`.
+    """
+
+    params: Params
     policy: str = "tabular"
     prompts: int = 64
     iterations: int = 10
     outputs: int = 8                   # tabular K
-    p_ref: list = field(default_factory=lambda: ["0.2", "0.5"])  # tabular, cycled over prompts
+    p_ref: tuple | None = None         # tabular, cycled over prompts; default (params.p_ref,)
     spread: float = 1.0
     mode: str = "sample"
     statistics: str = "group"
-    clip: float | None = None
     inner_steps: int = 100
     optimizer: str = "adam"
     lr: float = 0.05
@@ -80,30 +100,68 @@ class SimulationSpec:
     init_scale: float = 1.0
     verifier: str = "sum_mod:3"
 
+    def __post_init__(self):
+        if not isinstance(self.params, Params):
+            raise InputError(f"SimulationSpec needs a Params, got {type(self.params).__name__}")
+        if self.params.group_size is None:
+            raise InputError("simulate needs a group size G (Params group_size)")
+        if self.policy not in ("tabular", "transformer"):
+            raise InputError(f"policy must be tabular or transformer, got {self.policy!r}")
+        if self.dtype not in ("float64", "float32"):
+            raise InputError(f"dtype must be float64 or float32, got {self.dtype!r}")
+        if not 0 < self.level < 1:
+            raise InputError(f"level must lie in (0, 1), got {self.level}")
+        self._set_prompts()
+        self.config()  # checks the training options
+
+    def _set_prompts(self) -> None:
+        """Check ``p_ref`` (text as given, default ``params.p_ref``) and put its first
+        value into ``params``."""
+        if self.policy != "tabular":
+            if self.p_ref is not None:
+                raise InputError("p_ref applies to the tabular policy (the transformer's is its exact PoS)")
+            return
+        given = (self.params.as_dict()["p_ref"],) if self.p_ref is None else tuple(self.p_ref)
+        if not given:
+            raise InputError("p_ref must list at least one PoS")
+        for x in given:
+            self.params.with_(p_ref=parse_exact(x, "p_ref"))  # 0 < p_ref < 1, finite
+        object.__setattr__(self, "p_ref", given)
+        first = parse_exact(given[0], "p_ref")
+        if first != self.params.p_ref:
+            as_given = {**self.params.given, "p_ref": str(given[0])}
+            object.__setattr__(self, "params", self.params.with_(p_ref=first, given=as_given))
+
+    def prompt_p_ref(self) -> list[float]:
+        """The tabular prompts' PoS of ``pi_ref``, one per prompt (``p_ref`` cycled)."""
+        vals = [float(parse_exact(x, "p_ref")) for x in self.p_ref]
+        return [vals[i % len(vals)] for i in range(self.prompts)]
+
     def config(self) -> GRPOConfig:
-        P = self.params
-        return GRPOConfig(beta=float(P.beta), alpha=float(P.alpha), norm=P.norm, eps=float(P.eps),
-                          group_size=int(P.group_size), convention=P.convention, mode=self.mode,
-                          statistics=self.statistics, clip=self.clip, inner_steps=self.inner_steps,
-                          optimizer=self.optimizer, lr=self.lr, kl=self.kl).validate()
+        """Algorithm 1's settings for this run: ``params`` and the training options."""
+        return GRPOConfig(self.params, mode=self.mode, statistics=self.statistics, inner_steps=self.inner_steps,
+                          optimizer=self.optimizer, lr=self.lr, kl=self.kl)
 
     def as_dict(self) -> dict:
-        d = asdict(self)
-        d["params"] = self.params.as_dict()
-        d["p_ref"] = [str(x) for x in self.p_ref]
+        """The ``spec`` of the report: ``params`` as exact text, then the options of this
+        policy family (with the variant's ``clip`` after ``statistics``, as a float)."""
+        d = {"params": self.params.as_dict()}
+        for f in fields(self)[1:]:
+            d[f.name] = getattr(self, f.name)
+            if f.name == "statistics":
+                d["clip"] = self.config().clip
         if self.policy == "tabular":
-            for k in ("vocab", "length", "layers", "d_model", "heads", "init_scale", "verifier"):
-                d.pop(k)
-        else:
-            d.pop("p_ref"), d.pop("spread"), d.pop("outputs")
+            d["p_ref"] = [str(x) for x in self.p_ref]
+        for k in _TRANSFORMER_KEYS if self.policy == "tabular" else _TABULAR_KEYS:
+            d.pop(k)
         return d
 
 
 def build_policy(spec: SimulationSpec, device):
+    """The run's policy at ``pi_ref``: tabular (``spec.prompt_p_ref()``) or a tiny transformer."""
     dtype = {"float64": torch.float64, "float32": torch.float32}[spec.dtype]
     if spec.policy == "tabular":
-        vals = [float(Params.parse(beta="1", p_ref=x).p_ref) for x in spec.p_ref]
-        p_ref = torch.tensor([vals[i % len(vals)] for i in range(spec.prompts)], dtype=torch.float64)
+        p_ref = torch.tensor(spec.prompt_p_ref(), dtype=torch.float64)
         gen = torch.Generator().manual_seed(spec.seed)
         return make_tabular_policy(p_ref, spec.outputs, spread=spec.spread, generator=gen,
                                    dtype=dtype, device=device)
@@ -135,7 +193,7 @@ def run_simulation(spec: SimulationSpec, device=None, progress=None) -> dict:
     # sample mode, exact KL, no clip: before each iteration, the exact law of the PoS of a
     # fully converged step from the *trained* policy (all group count vectors enumerated)
     step_law = None
-    if spec.mode == "sample" and spec.kl == "exact" and spec.clip is None \
+    if spec.mode == "sample" and spec.kl == "exact" and cfg.clip is None \
             and math.comb(cfg.group_size + policy.num_outputs - 1, policy.num_outputs - 1) <= 200_000:
         ref_all = policy.ref_log_probs_all()
 
@@ -155,8 +213,8 @@ def run_simulation(spec: SimulationSpec, device=None, progress=None) -> dict:
 
     ref_name = "group" if spec.mode == "sample" else spec.statistics
     pred_ref = pred_grp if ref_name == "group" else pred_pop
-    modified = spec.clip is not None or spec.kl == "k3"
-    pred_eff = effective_pos(P, p_ref, M, statistics=ref_name, clip=spec.clip, kl=spec.kl) if modified else None
+    modified = cfg.clip is not None or spec.kl == "k3"
+    pred_eff = effective_pos(P, p_ref, M, statistics=ref_name, clip=cfg.clip, kl=spec.kl) if modified else None
     max_eff = 0.0
     z = bonferroni_z(M, spec.level)
     iters = []
@@ -251,7 +309,7 @@ def run_simulation(spec: SimulationSpec, device=None, progress=None) -> dict:
         "p_ref": _lst(p_ref),
         "predictions": {"population": "grpo_symbolic.exact.logit_map.LogitMap with the paper's weights",
                         "group": f"LogitMap with {gw_source}", "reference": ref_name,
-                        "effective": (f"exact maximiser of the expected objective with clip={spec.clip}, "
+                        "effective": (f"exact maximiser of the expected objective with clip={cfg.clip}, "
                                       f"kl={spec.kl} ({ref_name} weights), two-class model "
                                       "(grpo_symbolic.training.theory.effective_pos)") if modified else None},
         "band": {"text": band_text, "z": z if spec.mode == "sample" else None, "level": spec.level},

@@ -37,34 +37,57 @@ the distance from the trained policy to the exact one-step maximiser from the
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import math
+from dataclasses import dataclass
 
 import torch
 
-from .core import CONVENTIONS, expected_advantages, group_advantages, grpo_loss, omega_pm_group, omega_pm_population
+from ..errors import InputError
+from ..params import Params
+from .core import expected_advantages, group_advantages, grpo_loss, omega_pm_group, omega_pm_population
 from .policies import nonparametric_iterate, pos_from_log_probs, tv_distance
 
+MODES = ("sample", "expectation")
+STATISTICS = ("group", "population")
 OPTIMIZERS = ("adam", "sgd", "lbfgs")
+KLS = ("exact", "k3")
+REDUCTIONS = (None, "mean", "sum")
+
+#: the keys of :meth:`GRPOConfig.as_dict`, in the order of the ``config`` of a simulate report
+CONFIG_KEYS = ("beta", "alpha", "norm", "eps", "group_size", "convention", "mode", "statistics", "clip",
+               "inner_steps", "optimizer", "lr", "kl", "reduction", "lbfgs_max_iter", "diagnostics")
 
 
-@dataclass
+def _one_of(value, allowed, name: str) -> None:
+    """:class:`InputError` unless ``value`` is one of ``allowed``."""
+    if value not in allowed:
+        raise InputError(f"{name} must be one of {', '.join(map(str, allowed))}, got {value!r}")
+
+
+@dataclass(frozen=True)
 class GRPOConfig:
-    """Hyper-parameters of Algorithm 1 plus the comparison settings (see module docstring).
+    """The optimisation settings of Algorithm 1 for the variant ``params`` (module docstring).
 
-    ``norm`` only matters for ``statistics="population"`` (and for the predictions);
-    ``eps`` is the convention's smoothing (inside the root for ``paper``, added to the
-    std for ``trl``).  ``reduction=None`` uses the policy's ``prompt_reduction``.
+    The variant -- ``norm``, ``beta``, ``alpha``, ``eps``, the group size ``G`` and its
+    ``convention``, ``clip`` -- lives in ``params`` (:class:`~grpo_symbolic.params.Params`,
+    validated there) and nowhere else; the read-only properties of the same names are its
+    float views for torch.  Stored here are only training options: ``mode``, ``statistics``
+    (weights of expectation mode and of the ``step_tv`` target), the optimiser and its
+    settings, the KL estimator, ``reduction`` (``None``: the policy's
+    ``prompt_reduction``) and ``diagnostics``.  ``p_ref``/``p0`` of ``params`` are not used
+    (each prompt has its own ``pi_ref``).  ``eps`` is the convention's smoothing (inside
+    the root for ``paper``, added to the std for ``trl``); ``norm`` matters only for
+    ``statistics="population"``.  Bad values raise :class:`InputError`.
+
+    >>> P = Params.parse(beta="2", eps="1e-3", p_ref="0.5", group_size=4, clip="0.2")
+    >>> cfg = GRPOConfig(P, mode="expectation")
+    >>> cfg.beta, cfg.group_size, cfg.convention, cfg.clip
+    (2.0, 4, 'paper', 0.2)
     """
 
-    beta: float = 1.0
-    alpha: float = 1.0
-    norm: str = "std"
-    eps: float = 1e-5
-    group_size: int = 8
-    convention: str = "paper"
+    params: Params
     mode: str = "sample"
     statistics: str = "group"
-    clip: float | None = None
     inner_steps: int = 1
     optimizer: str = "adam"
     lr: float = 0.05
@@ -73,37 +96,60 @@ class GRPOConfig:
     lbfgs_max_iter: int = 200
     diagnostics: bool = True
 
+    def __post_init__(self):
+        self.validate()
+
     def validate(self) -> "GRPOConfig":
-        if not self.beta > 0:
-            raise ValueError("beta must be > 0")
-        if not 0 <= self.alpha <= 1:
-            raise ValueError("alpha must lie in [0, 1]")
-        if not self.eps >= 0:
-            raise ValueError("eps must be >= 0")
-        if self.norm not in ("std", "mean"):
-            raise ValueError("norm must be std or mean")
-        if self.convention not in CONVENTIONS:
-            raise ValueError(f"convention must be one of {CONVENTIONS}")
-        if int(self.group_size) < 2:
-            raise ValueError("group size must be >= 2")
-        if self.mode not in ("sample", "expectation"):
-            raise ValueError("mode must be sample or expectation")
-        if self.statistics not in ("group", "population"):
-            raise ValueError("statistics must be group or population")
-        if self.clip is not None and not 0 <= self.clip <= 1:
-            raise ValueError("clip must lie in [0, 1]")
-        if int(self.inner_steps) < 1:
-            raise ValueError("inner steps must be >= 1")
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {OPTIMIZERS}")
-        if not self.lr > 0:
-            raise ValueError("lr must be > 0")
-        if self.kl not in ("exact", "k3"):
-            raise ValueError("kl must be exact or k3")
+        """Check the training options (the variant is checked by :class:`Params`); returns self."""
+        if not isinstance(self.params, Params):
+            raise InputError(f"GRPOConfig needs a Params, got {type(self.params).__name__}")
+        if self.params.group_size is None and (self.mode == "sample" or self.statistics == "group"):
+            raise InputError("sample mode and group statistics need a group size (Params group_size)")
+        _one_of(self.mode, MODES, "mode")
+        _one_of(self.statistics, STATISTICS, "statistics")
+        _one_of(self.optimizer, OPTIMIZERS, "optimizer")
+        _one_of(self.kl, KLS, "kl")
+        _one_of(self.reduction, REDUCTIONS, "reduction")
+        if isinstance(self.inner_steps, bool) or not isinstance(self.inner_steps, int) or self.inner_steps < 1:
+            raise InputError(f"inner steps must be an integer >= 1, got {self.inner_steps!r}")
+        if not 0 < float(self.lr) < math.inf:  # NaN fails both
+            raise InputError(f"lr must be a finite number > 0, got {self.lr!r}")
+        if int(self.lbfgs_max_iter) < 1:
+            raise InputError(f"lbfgs_max_iter must be >= 1, got {self.lbfgs_max_iter!r}")
         return self
 
+    # ------------------------------------------- the variant, read from params
+    @property
+    def beta(self) -> float:
+        return float(self.params.beta)
+
+    @property
+    def alpha(self) -> float:
+        return float(self.params.alpha)
+
+    @property
+    def eps(self) -> float:
+        return float(self.params.eps)
+
+    @property
+    def norm(self) -> str:
+        return self.params.norm
+
+    @property
+    def group_size(self) -> int | None:
+        return self.params.group_size
+
+    @property
+    def convention(self) -> str | None:
+        return self.params.convention
+
+    @property
+    def clip(self) -> float | None:
+        return None if self.params.clip is None else float(self.params.clip)
+
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The variant's float views and the training options, as JSON (:data:`CONFIG_KEYS`)."""
+        return {k: getattr(self, k) for k in CONFIG_KEYS}
 
 
 def expected_weights(p: torch.Tensor, cfg: GRPOConfig):
@@ -248,7 +294,6 @@ def train(policy, cfg: GRPOConfig, iterations: int, *, generator: torch.Generato
     returns ``(mean, var)`` ``(N,)`` tensors, recorded as ``law_mean``/``law_var`` ``(M, N)``
     (e.g. :func:`sampled_argmax_pos_moments`: the conditional law of the next iterate).
     """
-    cfg.validate()
     optimizer = None if cfg.optimizer == "lbfgs" else make_optimizer(policy, cfg)
     success = policy.success
     ref_all = policy.ref_log_probs_all()
@@ -282,7 +327,6 @@ def train(policy, cfg: GRPOConfig, iterations: int, *, generator: torch.Generato
 def compositions(G: int, K: int, limit: int = 500_000) -> torch.Tensor:
     """All count vectors ``n`` in ``N^K`` with ``sum n = G`` (stars and bars), ``(C, K)`` int64."""
     import itertools
-    import math
 
     C = math.comb(G + K - 1, K - 1)
     if C > limit:
@@ -312,8 +356,6 @@ def sampled_argmax_pos_moments(logp_old: torch.Tensor, logp_ref: torch.Tensor, s
     convex-then-concave function of ``Ahat``, ``mean`` differs from the finite-group
     recurrence (which uses ``E Ahat = Abar``): the *Jensen bias* of sampled GRPO.
     """
-    import math
-
     N, K = logp_old.shape
     comp = compositions(G, K).to(logp_old.device)                      # (C, K)
     nf = comp.to(logp_old.dtype)
