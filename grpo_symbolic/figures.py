@@ -40,7 +40,7 @@ from matplotlib.figure import Figure
 from . import numeric as nm
 from .exact.dynamics import compute_dynamics
 from .exact.logit_map import LogitMap
-from .numeric.phase import CONVERGES, TO_ONE, UNRESOLVED, classify_orbits
+from .numeric.phase import CONVERGES, TO_ONE, UNRESOLVED, classify_orbits, grid_roots
 from .params import Params
 
 __all__ = [
@@ -526,26 +526,6 @@ class PhaseDiagram:
         return {FATES[k]: int((self.fate == k).sum()) for k in FATES}
 
 
-def _roots_and_slopes(L_ref, alpha, beta, norm, eps, grid):
-    """Sign changes of G = g - id on a log-odds grid: interpolated roots and g' there."""
-    from .numeric.phase import _domain
-
-    lo, hi = _domain(np.asarray(L_ref, float), alpha, np.asarray(beta, float), norm, eps)
-    u = np.linspace(0.0, 1.0, grid)
-    a, b = np.arcsinh(lo), np.arcsinh(hi)
-    L = np.sinh(a[..., None] + (b - a)[..., None] * u)
-    with np.errstate(over="ignore", invalid="ignore"):
-        G = nm.g(L, L_ref[..., None], alpha, beta[..., None], norm, eps) - L
-    change = np.sign(G[..., 1:]) * np.sign(G[..., :-1]) < 0
-    G0, G1 = G[..., :-1], G[..., 1:]
-    L0, L1 = L[..., :-1], L[..., 1:]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        root = np.where(change, L0 - G0 * (L1 - L0) / (G1 - G0), np.nan)
-        slope = np.where(change, nm.dg(np.nan_to_num(root), L_ref[..., None], alpha, beta[..., None], norm, eps),
-                         np.nan)
-    return root, slope, change
-
-
 def phase_diagram(eps, p_refs, betas, alpha: float = 1.0, norm: str = "std", steps: int = 1500,
                   grid: int = 3000) -> PhaseDiagram:
     """Number of fixed points, how many are attracting, and the fate of the orbit from
@@ -567,7 +547,7 @@ def phase_diagram(eps, p_refs, betas, alpha: float = 1.0, norm: str = "std", ste
     for i, b in enumerate(betas):
         Bv = np.full(p_refs.shape, b)
         if alpha > 0:
-            root, slope, change = _roots_and_slopes(Lr_row, alpha, Bv, norm, eps, grid)
+            root, slope, change = grid_roots(Lr_row, alpha, Bv, norm, eps, grid)
             n_fixed[i] = change.sum(axis=-1)
             n_stable[i] = (change & (np.abs(slope) < 1)).sum(axis=-1)
         else:

@@ -1,10 +1,9 @@
-"""Cross-test: the training code's finite-group weights (torch, from the sampled advantage
-function itself) against the package's exact GroupWeights (Bernstein form, mpmath), and the
-training fallback LocalGroupWeights against both."""
+"""Cross-test: the training code's finite-group weights (torch tensors) against the package's
+exact GroupWeights in mpmath (the same kernel, another backend; the independent references are
+in tests/test_training_core.py, tests/test_group_weights.py and tests/test_kernel_backends.py)."""
 
 from __future__ import annotations
 
-import importlib.util
 from fractions import Fraction
 
 import mpmath as mp
@@ -13,11 +12,8 @@ import pytest
 torch = pytest.importorskip("torch")
 torch.set_num_threads(1)
 
+from grpo_symbolic.exact.group_weights import GroupWeights  # noqa: E402
 from grpo_symbolic.training.core import omega_pm_group  # noqa: E402
-from grpo_symbolic.training.theory import LocalGroupWeights, group_weights_source  # noqa: E402
-
-HAS_GW = importlib.util.find_spec("grpo_symbolic.exact.group_weights") is not None
-needs_gw = pytest.mark.skipif(not HAS_GW, reason="grpo_symbolic.exact.group_weights (GroupWeights) is absent")
 
 CASES = [(G, conv, eps) for G in (2, 3, 4, 8, 16, 33)
          for conv, eps in (("paper", "0"), ("paper", "1e-5"), ("paper", "0.1"), ("trl", "1e-4"), ("trl", "0"),
@@ -31,11 +27,8 @@ def _torch_pm(L, G, conv, eps):
     return wp.tolist(), wm.tolist()
 
 
-@needs_gw
 @pytest.mark.parametrize("G,conv,eps", CASES)
 def test_torch_group_weights_match_groupweights(G, conv, eps):
-    from grpo_symbolic.exact.group_weights import GroupWeights
-
     gw = GroupWeights(G, conv, Fraction(eps))
     wp, wm = _torch_pm(LS, G, conv, eps)
     with mp.workdps(30):
@@ -45,18 +38,3 @@ def test_torch_group_weights_match_groupweights(G, conv, eps):
             scale = max(1.0, abs(om))
             assert abs(a - ea) <= 1e-12 * scale and abs(b - eb) <= 1e-12 * scale, (L, a, ea, b, eb)
             assert abs(a + b - om) <= 1e-12 * scale
-
-
-@pytest.mark.parametrize("G,conv,eps", [c for c in CASES if c[0] <= 16])
-def test_local_fallback_matches_torch(G, conv, eps):
-    lw = LocalGroupWeights(G, conv, Fraction(eps))
-    wp, wm = _torch_pm(LS, G, conv, eps)
-    with mp.workdps(30):
-        for L, a, b in zip(LS, wp, wm):
-            ea, eb = (float(x) for x in lw.omega_pm_mp(mp.mpf(L)))
-            assert abs(a - ea) <= 1e-12 * max(1, abs(ea)) and abs(b - eb) <= 1e-12 * max(1, abs(eb))
-
-
-def test_source_reports_groupweights_when_present():
-    src = group_weights_source()
-    assert ("GroupWeights" in src and "fallback" not in src) == HAS_GW

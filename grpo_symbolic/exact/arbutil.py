@@ -123,3 +123,62 @@ def abs_range(x: arb) -> tuple[arb, arb]:
         m = -b
     M = b if abs(b) >= abs(a) else -a
     return m, abs(M)
+
+
+# ------------------------------------------------ hull arithmetic on wide balls
+def is_narrow(x: arb) -> bool:
+    """True when the ball's radius is at most ``2^-20`` of its midpoint (or 0)."""
+    return bool(x.rad() * (1 << 20) <= abs(x.mid()))
+
+
+def mul(x: arb, y: arb) -> arb:
+    """``x*y`` over two balls as the hull of the end-point products.
+
+    Arb's mid-radius product of two wide balls overestimates and may lose the sign of
+    the result (``[2, 1000] * [0.2, 5]`` would reach below 0); when a factor is exact (or
+    either is not finite) Arb's product is used.
+
+    >>> mul(interval(2, 1000), interval(Fraction(1, 5), 5)) > 0
+    True
+    """
+    if x.rad() == 0 or y.rad() == 0 or not (x.is_finite() and y.is_finite()):
+        return x * y
+    a, b, c, d = x.lower(), x.upper(), y.lower(), y.upper()
+    return (a * c).union(a * d).union(b * c).union(b * d)
+
+
+def mul_nonneg(x: arb, u: arb) -> arb:
+    """``x*u`` for a ball ``u >= 0``: the hull of two end-point products (a cheaper :func:`mul`;
+    falls back to it when ``u`` is not certainly ``>= 0``).  For a narrow ``x`` Arb's product is as
+    tight."""
+    if is_narrow(x) or not (x.is_finite() and u.is_finite()):
+        return x * u
+    if not u >= 0:
+        return mul(x, u)
+    xl, xh, ul, uh = x.lower(), x.upper(), u.lower(), u.upper()
+    return (xl * (uh if xl < 0 else ul)).union(xh * (uh if xh > 0 else ul))
+
+
+def inv(y: arb) -> arb:
+    """``1/y`` from the end points (``1/t`` is decreasing on each side of 0); a ball
+    that may contain 0 gives a non-finite ball."""
+    if y.rad() == 0 or not y.is_finite() or not (y > 0 or y < 0):
+        return 1 / y
+    return (1 / y.upper()).union(1 / y.lower())
+
+
+def div(x: arb, y: arb) -> arb:
+    """``x/y`` as ``mul(x, inv(y))``."""
+    return mul(x, inv(y))
+
+
+def rsqrt(x: arb) -> arb:
+    """``x^(-1/2)`` from the end points (decreasing); not finite unless ``x > 0``.
+
+    >>> r = rsqrt(interval(Fraction(1, 4), 4))      # [1/2, 2]
+    >>> r.contains(interval(Fraction(1, 2), 2)), r.upper() < to_arb(Fraction(2001, 1000))
+    (True, True)
+    """
+    if x.rad() == 0 or not x.is_finite() or not x > 0:
+        return x.rsqrt()
+    return x.upper().rsqrt().union(x.lower().rsqrt())

@@ -31,7 +31,7 @@ The expected GRPO surrogate :math:`\mathbb E\,\tfrac1G\sum_i \rho_i A_i` (ratio
                     \frac{j/G}{D_j}
 
 (``j`` = successes among the other ``G-1`` samples; the degenerate terms are 0).  See
-:mod:`grpo_symbolic.groups.symbolic` for the derivation and its SymPy checks.
+:mod:`grpo_symbolic.symbolic.group_weights` for the derivation and its SymPy checks.
 
 Reduction (derived there): :math:`p\,\omega^+_G = (1-p)\,\omega^-_G = \mathbb E_{K\sim\mathrm{Bin}(G,p)}[\hat p(1-\hat p)/D_K]`
 (the advantages of a group sum to 0), so :math:`\omega^+_G=(1-p)\Omega_G`, :math:`\omega^-_G=p\,\Omega_G`
@@ -43,10 +43,21 @@ exactly as for the population weights, and with :math:`k(G-k)\binom Gk = G(G-1)\
 
 a Bernstein polynomial of degree ``G-2``: :math:`\Omega_G = \tfrac{G-1}{G}\,\mathbb E[1/D_{M+1}]`,
 ``M ~ Bin(G-2, p)`` (one tagged success, one tagged failure, ``G-2`` free samples).
-Its derivative in log-odds (``dp/dL = p(1-p)``) is
+Its derivative in log-odds (``dp/dL = p(1-p)``) is :math:`\Omega_G'(L) = p(1-p)\,B'(p)` with
 
 .. math::
-   \Omega_G'(L) = p(1-p)\,(G-2)\sum_{m=0}^{G-3}\tbinom{G-3}{m}p^m(1-p)^{G-3-m}\,(b_{m+1}-b_m).
+   B'(p) = \sum_{m=0}^{n-1} d_m\,p^m(1-p)^{n-1-m},\qquad d_m = n\tbinom{n-1}{m}(b_{m+1}-b_m),
+   \qquad n = G-2.
+
+The ``d_m`` are antisymmetric (``b`` is symmetric), so :math:`B'` vanishes at ``p = 1/2`` and has the
+factor :math:`2p-1=\tanh(L/2)`: dividing :math:`\sum_m d_m x^m` by ``x - 1`` gives
+
+.. math::
+   \Omega_G'(L) = p(1-p)\,\tanh(L/2)\,W(L),\qquad
+   W(L) = \sum_{k=0}^{n-2} r_k\,\frac{e^k}{(1+e)^{n-2}},\qquad r_k = -\sum_{i\le k} d_i = r_{n-2-k},
+
+with ``e = exp(-|L|)``: three factors without cancellation (relative precision near ``L = 0`` too;
+``r_k >= 0`` when ``b`` is convex, below).
 
 Consequences used by the Arb code
 ---------------------------------
@@ -66,10 +77,14 @@ Consequences used by the Arb code
 
 Evaluation
 ----------
-Terms are evaluated with a Horner scheme in ``e = exp(-|L|) <= 1``: for ``L >= 0``,
-:math:`p^m(1-p)^{n-m} = e^{n-m}/(1+e)^n`, all Bernstein terms of :math:`\Omega_G` are positive, so
-there is no cancellation and no over/underflow in mpmath or Arb for any ``|L|`` (``1e6`` included).
-NumPy evaluates the binomial pmf in log space (``log p = -logaddexp(0, -L)``).
+``Omega_G = sum_m c_m e^m / (1+e)^n`` with ``c_m = C(n,m) b_m = c_{n-m}`` (symmetric, so one
+orientation serves both signs of ``L``) and ``W`` are evaluated by Horner's scheme in
+``e = exp(-|L|) <= 1``, one point formula for every backend (:mod:`.weights`): all terms are
+positive, so there is no cancellation, and mpmath and Arb have no over/underflow for any ``|L|``
+(``1e6`` included).  In float arithmetic the coefficients ``c_m`` (up to ``2^n``) and
+``(1+e)^n`` overflow for large ``n`` (``n > ~1000`` in float64, ``~120`` in float32): there the
+same polynomial is summed as ``sum_m b_m Bin(m; n, p)`` with the binomial pmf in log space
+(:func:`binomial_log_pmf`).
 """
 
 from __future__ import annotations
@@ -79,11 +94,10 @@ from fractions import Fraction
 
 import flint
 import mpmath as mp
-import numpy as np
-from flint import arb, fmpq
+from flint import arb
 
-from .arbutil import abs_range, arb_prec, to_arb
-from .weights import Weights
+from .arbutil import abs_range, arb_prec, mul_nonneg
+from .weights import ARB, MP, Weights, s_arb, s_of_e
 
 GROUP_CONVENTIONS = ("paper", "trl", "mean")
 
@@ -96,8 +110,69 @@ def _binomial_row(n: int) -> list[int]:
     return row
 
 
-def _frac_arb(x: Fraction) -> arb:
-    return to_arb(Fraction(x))
+def _mirror(half: list, length: int) -> list:
+    """``[x_0, ..., x_{length-1}]`` with ``x_k = x_{length-1-k}`` from its first half (exact symmetry)."""
+    return [half[min(k, length - 1 - k)] for k in range(length)]
+
+
+def _horner(coef, e):
+    """``sum_k coef[k] e^(d-k)`` (``d = len(coef) - 1``) by Horner's scheme, in any backend."""
+    acc = coef[0]
+    for c in coef[1:]:
+        acc = acc * e + c
+    return acc
+
+
+def binomial_log_pmf(n: int, L, xp):
+    r"""``log(C(n,k) p^k (1-p)^(n-k))`` for ``k = 0..n`` (last axis) at ``p = sigmoid(L)``, for the
+    float backends; exact at ``L = +-inf`` (where ``p`` is 0 or 1).
+
+    ``log p = -(relu(-L) + log1p(e))`` and ``log(1-p) = -(relu(L) + log1p(e))``, ``e = exp(-|L|)``,
+    with ``0 * inf`` taken as 0.
+
+    >>> import numpy as np
+    >>> from grpo_symbolic.exact.weights import NP
+    >>> np.exp(binomial_log_pmf(2, np.array([0.0, -np.inf]), NP)).round(12).tolist()
+    [[0.25, 0.5, 0.25], [1.0, 0.0, 0.0]]
+    """
+    k = xp.arange_like(n + 1, L)
+    logc = xp.vector_like([math.lgamma(n + 1) - math.lgamma(j + 1) - math.lgamma(n - j + 1)
+                           for j in range(n + 1)], L)
+    L = L[..., None]
+    up, down = xp.where(L > 0, L, 0.0), xp.where(L < 0, -L, 0.0)
+    return logc - n * xp.log1p(xp.exp(-abs(L))) - _times(k, down, xp) - _times(n - k, up, xp)
+
+
+def _times(k, x, xp):
+    """``k * x`` with ``0 * inf = 0``."""
+    return k * xp.where(k == 0, 0.0, x)
+
+
+class _FloatPoly:
+    r"""``sum_k beta_k C(d,k) p^k (1-p)^(d-k)`` (a Bernstein polynomial with symmetric coefficients
+    ``beta``, given as mpmath numbers) in float arithmetic, at ``e = exp(-|L|)``: Horner's scheme in
+    ``e`` while its coefficients and ``(1+e)^d`` fit the dtype, else the binomial pmf in log space."""
+
+    def __init__(self, beta, d: int):
+        self.d = d
+        self.beta = [float(x) for x in beta]
+        c = [math.comb(d, k) * x for k, x in enumerate(beta)]
+        size = sum(abs(x) for x in c)
+        self.log2_size = max(float(d), float(mp.log(size, 2)) if size > 0 else 0.0)
+        self.coef = [float(x) for x in c] if self.log2_size < 1000 else None
+
+    def __call__(self, L, e, xp):
+        if self.coef is not None and self.log2_size + 4 < math.log2(xp.finfo_max(L)):
+            return _horner(self.coef, e) / (1 + e) ** self.d
+        pmf = xp.exp(binomial_log_pmf(self.d, L, xp))
+        return (pmf * xp.vector_like(self.beta, L)).sum(-1)
+
+
+def _poly_e(coef, L, e, xp):
+    r"""``sum_k c_k e^k / (1+e)^d`` for symmetric ``c`` (``d = len(c) - 1``, ``e = exp(-|L|)``)."""
+    if isinstance(coef, _FloatPoly):
+        return coef(L, e, xp)
+    return _horner(coef, e) / (1 + e) ** (len(coef) - 1)
 
 
 class GroupWeights(Weights):
@@ -115,6 +190,11 @@ class GroupWeights(Weights):
     >>> w = GroupWeights(8, "mean", 0)
     >>> w.omega_mp(mp.mpf(-5))                 # (G-1)/G
     mpf('0.875')
+    >>> w = GroupWeights(4, "paper", 0)        # sqrt(3)(p^2 + q^2) + 3pq = sqrt(3)/2 + 3/4 at p = 1/2
+    >>> [round(float(x), 14) for x in (w.omega_np(0.0), w.omega_mp(0), w.omega_torch(0.0))]
+    [1.61602540378444, 1.61602540378444, 1.61602540378444]
+    >>> w.omega_arb(arb(0)).overlaps(arb(3).sqrt() / 2 + arb(3) / 4)
+    True
     """
 
     def __init__(self, G, convention="paper", eps=0):
@@ -134,12 +214,11 @@ class GroupWeights(Weights):
         self.name = f"group(G={G}, {convention}" + ("" if convention == "mean" else f", eps={self.eps}") + ")"
         #: Omega_G is bounded, so the fixed-point search never needs this hint
         self.domega_increasing_on_positive = False
-        n = self.n
-        self._binom = _binomial_row(n)
-        self._binom_d = _binomial_row(n - 1) if n >= 1 else []
-        self._mp_cache: dict[int, tuple] = {}
-        self._arb_cache: dict[int, tuple] = {}
-        self._np_cache = None
+        #: Omega_G does not depend on L ("mean"; G = 2, 3 where b_0 = b_n)
+        self.constant = convention == "mean" or self.n <= 1
+        self._binom = _binomial_row(self.n)
+        self._binom_d = _binomial_row(self.n - 1) if self.n >= 1 else []
+        self._cache: dict[tuple, tuple] = {}
         #: True when the coefficients are certified convex (Arb): then Omega_G is even and
         #: increasing in |L|, and dOmega_G/dp is nondecreasing in p.  Always true for the three
         #: conventions (see module docstring); a failed check switches to the generic
@@ -154,74 +233,51 @@ class GroupWeights(Weights):
             return Fraction(k * (G - k), G * G) + self.eps
         return Fraction(k * (G - k), G * (G - 1))
 
-    def _b_mp(self):
-        """The Bernstein coefficients ``b_m = (G-1)/(G D_{m+1})`` at the current mpmath precision
-        (computed for ``m <= n/2`` and mirrored, so the symmetry is exact)."""
-        G, n = self.G, self.n
-        c = mp.mpf(G - 1) / G
+    def _b(self, xp) -> list:
+        """The Bernstein coefficients ``b_m = (G-1)/(G D_{m+1})`` in backend ``xp`` (computed for
+        ``m <= n/2`` and mirrored, so the symmetry is exact)."""
+        c = xp.num(Fraction(self.G - 1, self.G))
+        if self.convention == "mean":
+            return [c] * (self.n + 1)
         half = []
-        for m in range(n // 2 + 1):
-            k = m + 1
-            if self.convention == "mean":
-                half.append(c)
-                continue
-            r = self._D_sq_rational(k)
-            root = mp.sqrt(mp.mpf(r.numerator) / r.denominator)
-            if self.convention == "paper":
-                half.append(c / root)
-            else:
-                half.append(c / (root + mp.mpf(self.eps.numerator) / self.eps.denominator))
-        return [half[min(m, n - m)] for m in range(n + 1)]
+        for m in range(self.n // 2 + 1):
+            root = xp.sqrt(xp.num(self._D_sq_rational(m + 1)))
+            half.append(c / (root if self.convention == "paper" else root + xp.num(self.eps)))
+        return _mirror(half, self.n + 1)
 
-    def _b_arb(self):
-        G, n = self.G, self.n
-        c = arb(fmpq(G - 1, G))
-        eps = _frac_arb(self.eps)
-        half = []
-        for m in range(n // 2 + 1):
-            k = m + 1
-            if self.convention == "mean":
-                half.append(c)
-                continue
-            root = _frac_arb(self._D_sq_rational(k)).sqrt()
-            half.append(c / root if self.convention == "paper" else c / (root + eps))
-        return [half[min(m, n - m)] for m in range(n + 1)]
+    def _r(self, b) -> list:
+        """``r_k = -sum_{i<=k} n C(n-1,i) (b_{i+1} - b_i)``, ``k = 0..n-2`` (half computed, mirrored)."""
+        n, acc, half = self.n, 0, []
+        for k in range((n - 2) // 2 + 1 if n >= 2 else 0):
+            acc = acc - n * self._binom_d[k] * (b[k + 1] - b[k])
+            half.append(acc)
+        return _mirror(half, n - 1) if n >= 2 else []
 
-    def _mp_consts(self):
-        key = mp.mp.prec
-        cc = self._mp_cache.get(key)
+    def _coefficients(self, xp) -> tuple:
+        """``(b, c, r)`` in backend ``xp``, cached per precision: ``c_m = C(n,m) b_m`` (Omega_G)
+        and ``r`` (W); for the float backends ``c`` and ``r`` are :class:`_FloatPoly` objects
+        built from 30-digit values."""
+        key = xp.key()
+        cc = self._cache.get(key)
         if cc is None:
-            b = self._b_mp()
-            coef = [self._binom[m] * b[m] for m in range(self.n + 1)]
-            dcoef = [self.n * self._binom_d[m] * (b[m + 1] - b[m]) for m in range(self.n)]
-            cc = (b, coef, dcoef)
-            self._mp_cache[key] = cc
+            cc = self._cache[key] = self._float_coefficients() if key == ("float",) else self._exact_coefficients(xp)
         return cc
 
-    def _arb_consts(self):
-        key = flint.ctx.prec
-        cc = self._arb_cache.get(key)
-        if cc is None:
-            b = self._b_arb()
-            coef = [arb(self._binom[m]) * b[m] for m in range(self.n + 1)]
-            db = [b[m + 1] - b[m] for m in range(self.n)]
-            dcoef = [arb(self.n * self._binom_d[m]) * db[m] for m in range(self.n)]
-            # global facts
-            bmax = b[0]
-            for x in b:
-                bmax = bmax.union(x)
-            dmax = arb(0)
-            for x in db:
-                dmax = dmax.union(abs(x))
-            cc = (b, coef, dcoef, bmax, dmax, db)
-            self._arb_cache[key] = cc
-        return cc
+    def _exact_coefficients(self, xp):
+        b = self._b(xp)
+        return b, [self._binom[m] * b[m] for m in range(self.n + 1)], self._r(b)
+
+    def _float_coefficients(self):
+        with mp.workdps(30):
+            b, _, r = self._coefficients(MP)
+            W = [r[k] / math.comb(self.n - 2, k) for k in range(self.n - 1)]  # Bernstein coefficients
+            return [float(x) for x in b], _FloatPoly(b, self.n), _FloatPoly(W, self.n - 2) if W else None
 
     def _certify_convex(self) -> bool:
         if self.convention == "mean" or self.n <= 1:
             return True
         with arb_prec(max(flint.ctx.prec, 128)):
-            b = self._b_arb()
+            b = self._b(ARB)
             for m in range(self.n - 1):
                 if not (b[m] - 2 * b[m + 1] + b[m + 2] >= 0):
                     return False
@@ -229,47 +285,29 @@ class GroupWeights(Weights):
 
     def bernstein_coefficients_mp(self):
         """``[b_0, ..., b_{G-2}]`` at the current mpmath precision."""
-        return list(self._mp_consts()[0])
+        return list(self._coefficients(MP)[0])
 
-    # ------------------------------------------------------------------ mpmath
-    @staticmethod
-    def _horner_mp(coef, L):
-        r"""``sum_m coef[m] p^m (1-p)^{d-m}`` at log-odds ``L`` (``d = len(coef)-1``), and ``p(1-p)``.
+    # ----------------------------------------------- point formulas (any backend)
+    def omega_at(self, L, xp):
+        """``Omega_G(L) = sum_m c_m e^m / (1+e)^n`` (module docstring)."""
+        b, c, _ = self._coefficients(xp)
+        if self.constant:
+            return xp.full_like(L, b[0])
+        return _poly_e(c, L, xp.exp(-abs(L)), xp)
 
-        Horner in ``e = exp(-|L|)``; the Bernstein factor ``(1+e)^{-d}`` is applied at the end."""
-        d = len(coef) - 1
-        e = mp.exp(-abs(L))
-        if L >= 0:  # p^m q^(d-m) = e^(d-m) / (1+e)^d
-            acc = coef[0]
-            for m in range(1, d + 1):
-                acc = acc * e + coef[m]
-        else:  # p^m q^(d-m) = e^m / (1+e)^d
-            acc = coef[d]
-            for m in range(d - 1, -1, -1):
-                acc = acc * e + coef[m]
-        one_e = 1 + e
-        return acc / one_e**d, e / one_e**2
+    def dB_dp_at(self, L, xp, e=None):
+        """``dOmega_G/dp = tanh(L/2) W(L)`` (module docstring); ``e = exp(-|L|)`` if known."""
+        r = self._coefficients(xp)[2]
+        if e is None:
+            e = xp.exp(-abs(L))
+        return xp.tanh(L / 2) * _poly_e(r, L, e, xp)
 
-    def omega_mp(self, L):
-        """``Omega_G(L)`` at the current mpmath precision (any real ``L``)."""
-        if self.convention == "mean":
-            return mp.mpf(self.G - 1) / self.G
-        _, coef, _ = self._mp_consts()
-        return self._horner_mp(coef, mp.mpf(L))[0]
-
-    def domega_mp(self, L):
-        """``dOmega_G/dL = p(1-p) * dOmega_G/dp`` (analytic, see module docstring)."""
-        if self.convention == "mean" or self.n <= 1:
-            return mp.mpf(0)
-        _, _, dcoef = self._mp_consts()
-        val, s = self._horner_mp(dcoef, mp.mpf(L))
-        return s * val
-
-    def omega_pm_mp(self, L):
-        """``(omega_plus_G, omega_minus_G) = ((1-p) Omega_G, p Omega_G)`` (exact identity)."""
-        L = mp.mpf(L)
-        om = self.omega_mp(L)
-        return om / (1 + mp.exp(L)), om / (1 + mp.exp(-L))
+    def domega_at(self, L, xp):
+        """``dOmega_G/dL = p(1-p) tanh(L/2) W(L)``."""
+        if self.constant:
+            return xp.full_like(L, 0)
+        e = xp.exp(-abs(L))
+        return s_of_e(e) * self.dB_dp_at(L, xp, e)
 
     def omega_p_mp(self, p):
         """``Omega_G`` at a PoS ``p`` in (0, 1) given directly (mpmath)."""
@@ -277,35 +315,6 @@ class GroupWeights(Weights):
         return self.omega_mp(mp.log(p) - mp.log1p(-p))
 
     # --------------------------------------------------------------------- Arb
-    @staticmethod
-    def _horner_arb(coef, t: arb):
-        """As :meth:`_horner_mp` for an exact (radius-0) Arb point ``t``; returns (value, p(1-p))."""
-        d = len(coef) - 1
-        if t >= 0:
-            e = (-t).exp()
-            acc = coef[0]
-            for m in range(1, d + 1):
-                acc = acc * e + coef[m]
-        else:
-            e = t.exp()
-            acc = coef[d]
-            for m in range(d - 1, -1, -1):
-                acc = acc * e + coef[m]
-        one_e = 1 + e
-        return acc / one_e**d, e / one_e**2
-
-    def _omega_point_arb(self, t: arb) -> arb:
-        return self._horner_arb(self._arb_consts()[1], t)[0]
-
-    def _dB_point_arb(self, t: arb) -> arb:
-        """``dOmega_G/dp`` at the exact point ``t`` (log-odds)."""
-        return self._horner_arb(self._arb_consts()[2], t)[0]
-
-    @staticmethod
-    def _s_point(t: arb) -> arb:
-        e = (-abs(t)).exp()
-        return e / (1 + e) ** 2
-
     def omega_arb(self, X: arb) -> arb:
         """Rigorous enclosure of ``Omega_G`` over the whole ball ``X``.
 
@@ -313,47 +322,49 @@ class GroupWeights(Weights):
         ``|L|``, so the range is ``[Omega_G(m), Omega_G(M)]`` with ``m <= |L| <= M`` the exact
         bounds of ``|X|``, each end evaluated rigorously.  Otherwise: Bernstein subdivision on
         the p-range.  Non-finite balls get the global range ``[Omega_G(0), b_0]``."""
-        if self.convention == "mean":
-            return arb(fmpq(self.G - 1, self.G))
+        b = self._coefficients(ARB)[0]
+        if self.constant:
+            return b[0]
         if not X.is_finite():
             return self.inf_arb().union(self.sup_arb())
-        if self.n <= 1:  # G = 2, 3: Omega_G = b_0 (b_1 = b_0 by symmetry), a constant
-            return self._arb_consts()[0][0]
+        if X.rad() == 0:
+            return self.omega_at(X, ARB)
         if self.convex:
             m, M = abs_range(X)
-            return self._omega_point_arb(m).union(self._omega_point_arb(M))
-        a, b = self._p_range(X)
-        return _bernstein_range(self._arb_consts()[0], a, b)
+            return self.omega_at(m, ARB).union(self.omega_at(M, ARB))
+        return _bernstein_range(b, *self._p_range(X))
 
     def domega_arb(self, X: arb) -> arb:
         """Rigorous enclosure of ``dOmega_G/dL = s(L) B'(p)`` over the ball ``X``,
-        ``s = p(1-p)`` (range from ``|X|``, ``s`` decreasing in ``|L|``) times the range of
-        ``B' = dOmega_G/dp`` (nondecreasing in ``p`` in the convex case: end points; else
-        Bernstein subdivision).  Non-finite balls: ``|Omega'| <= (G-2) max|Delta b| / 4``."""
-        if self.convention == "mean" or self.n <= 1:
-            return arb(0)  # Omega_G is constant (G = 2, 3: b_0 = b_{n}; "mean"): exactly 0
+        ``s = p(1-p)`` (:func:`~.weights.s_arb`) times the range of ``B' = dOmega_G/dp``
+        (nondecreasing in ``p`` in the convex case: end points; else Bernstein subdivision).
+        Non-finite balls: ``|Omega'| <= (G-2) max|Delta b| / 4``."""
+        if self.constant:
+            return arb(0)  # exactly 0
         if not X.is_finite():
-            dmax = self._arb_consts()[4]
-            bound = arb(self.n) * dmax / 4
+            bound = arb(self.n) * self._max_abs_db() / 4
             return (-bound).union(bound)
-        m, M = abs_range(X)
-        s = self._s_point(M).union(self._s_point(m))
-        lo, hi = X.lower(), X.upper()
+        if X.rad() == 0:
+            return self.domega_at(X, ARB)
         if self.convex:
-            dB = self._dB_point_arb(lo).union(self._dB_point_arb(hi))
+            dB = self.dB_dp_at(X.lower(), ARB).union(self.dB_dp_at(X.upper(), ARB))
         else:
-            a, b = self._p_range(X)
-            n = self.n
-            db = self._arb_consts()[5]
-            dB = _bernstein_range([arb(n) * x for x in db], a, b)
-        return s * dB
+            dB = _bernstein_range([arb(self.n) * x for x in self._db()], *self._p_range(X))
+        return mul_nonneg(dB, s_arb(X))
+
+    def _db(self) -> list:
+        """``b_{m+1} - b_m`` (Arb)."""
+        b = self._coefficients(ARB)[0]
+        return [b[m + 1] - b[m] for m in range(self.n)]
+
+    def _max_abs_db(self) -> arb:
+        return _hull([arb(0)] + [abs(x) for x in self._db()])
 
     @staticmethod
     def _p_range(X: arb):
         """Exact end points ``a <= sigmoid(t) <= b`` for every ``t`` in ``X``."""
-        lo, hi = X.lower(), X.upper()
-        pa = 1 / (1 + (-lo).exp())
-        pb = 1 / (1 + (-hi).exp())
+        pa = ARB.sigmoid(X.lower())
+        pb = ARB.sigmoid(X.upper())
         a = pa.lower()
         b = pb.upper()
         if a < 0:
@@ -362,85 +373,26 @@ class GroupWeights(Weights):
             b = arb(1)
         return a, b
 
-    # ------------------------------------------------------------------- NumPy
-    def _np_consts(self):
-        if self._np_cache is None:
-            with mp.workdps(30):
-                b = np.array([float(x) for x in self._b_mp()])
-            n = self.n
-            lc = np.array([math.lgamma(n + 1) - math.lgamma(m + 1) - math.lgamma(n - m + 1)
-                           for m in range(n + 1)])
-            lcd = np.array([math.lgamma(n) - math.lgamma(m + 1) - math.lgamma(n - m)
-                            for m in range(n)]) if n >= 1 else np.zeros(0)
-            self._np_cache = (b, lc, np.diff(b), lcd)
-        return self._np_cache
-
-    def _bern_np(self, L, coef, logc):
-        """``sum_m coef[m] * C(d,m) p^m (1-p)^{d-m}`` with the pmf in log space; chunked."""
-        d = len(coef) - 1
-        L = np.asarray(L, dtype=float)
-        flat = L.reshape(-1)
-        out = np.empty_like(flat)
-        mm = np.arange(d + 1, dtype=float)
-        chunk = max(1, (1 << 20) // (d + 1))
-        for i in range(0, flat.size, chunk):
-            x = flat[i:i + chunk]
-            logp = -np.logaddexp(0.0, -x)
-            logq = -np.logaddexp(0.0, x)
-            lw = logc[None, :] + mm[None, :] * logp[:, None] + (d - mm)[None, :] * logq[:, None]
-            out[i:i + chunk] = np.exp(lw) @ coef
-        return out.reshape(L.shape)
-
-    def omega_np(self, L):
-        L = np.asarray(L, dtype=float)
-        if self.convention == "mean":
-            return np.full_like(L, (self.G - 1) / self.G)
-        b, lc, _, _ = self._np_consts()
-        return self._bern_np(L, b, lc)
-
-    def domega_np(self, L):
-        L = np.asarray(L, dtype=float)
-        if self.convention == "mean" or self.n <= 0:
-            return np.zeros_like(L)
-        _, _, db, lcd = self._np_consts()
-        e = np.exp(-np.abs(L))
-        s = e / (1 + e) ** 2
-        return s * self.n * self._bern_np(L, db, lcd)
-
     # ------------------------------------------------------------ global facts
     def inf_arb(self) -> arb:
         """``min Omega_G = Omega_G(L=0)`` in the convex case (attained); else ``min b_m``."""
-        if self.convention == "mean":
-            return arb(fmpq(self.G - 1, self.G))
         if self.convex:
-            return self._omega_point_arb(arb(0))
-        b = self._arb_consts()[0]
-        lo = b[0]
-        for x in b:
-            lo = lo.union(x)
-        return arb(lo.lower())
+            return self.omega_at(arb(0), ARB)
+        return arb(_hull(self._coefficients(ARB)[0]).lower())
 
     def sup_arb(self) -> arb:
         """``max_m b_m`` (a Bernstein polynomial lies between its extreme coefficients); in the
         convex case this is ``b_0 = b_{G-2} = lim Omega_G`` (not attained for G >= 4)."""
-        if self.convention == "mean":
-            return arb(fmpq(self.G - 1, self.G))
-        if self.convex:
-            return self._arb_consts()[0][0]
-        return arb(self._arb_consts()[3].upper())
+        b = self._coefficients(ARB)[0]
+        return b[0] if self.convex else arb(_hull(b).upper())
 
     def limit(self, side: int):
         """``Omega_G(L) -> b_0 = (G-1)/(G D_1)`` as ``L -> +-inf`` (the group then holds exactly
         one failure, resp. one success, besides the tagged pair)."""
         if side not in (1, -1):
             raise ValueError("side must be +1 or -1")
-        if self.convention == "mean":
-            return ("finite", arb(fmpq(self.G - 1, self.G)))
-        b = self._arb_consts()[0]
+        b = self._coefficients(ARB)[0]
         return ("finite", b[-1] if side > 0 else b[0])
-
-    def describe(self) -> str:
-        return self.name
 
 
 def _bernstein_range(coeffs, a: arb, b: arb) -> arb:
@@ -467,7 +419,12 @@ def _bernstein_range(coeffs, a: arb, b: arb) -> arb:
     for r in range(1, d + 1):
         work = [(1 - t) * work[i] + t * work[i + 1] for i in range(d - r + 1)]
         right.append(work[-1])
-    out = right[0]
-    for x in right:
+    return _hull(right)
+
+
+def _hull(balls) -> arb:
+    """The smallest ball containing all of ``balls``."""
+    out = balls[0]
+    for x in balls[1:]:
         out = out.union(x)
     return out

@@ -1,8 +1,11 @@
-r"""Float64 PoS maps in log-odds, broadcasting over every argument.
+r"""Float64 PoS maps in log-odds, broadcasting over every argument (parameters included).
 
-``g(L) = alpha*L_ref + (1-alpha)*L + Omega(L)/beta`` with
-``Omega = (p(1-p) + eps)^(-1/2)`` (``norm="std"``) or ``1`` (``norm="mean"``),
-``p(1-p) = e^{-|L|}/(1+e^{-|L|})^2`` (overflow-free).
+Thin NumPy adapters of the kernel: ``Omega`` and ``Omega'`` come from
+:mod:`grpo_symbolic.exact.weights` (:func:`~grpo_symbolic.exact.weights.population_omega_np`,
+``Omega = (p(1-p) + eps)^(-1/2)`` for ``norm="std"``, ``1`` for ``norm="mean"``) and the map
+``g(L) = alpha*L_ref + (1-alpha)*L + Omega(L)/beta`` from
+:func:`grpo_symbolic.exact.logit_map.g_of`; only the broadcasting of parameter arrays (one
+variant per cell of a phase diagram) is done here.
 
 >>> import numpy as np
 >>> float(np.round(g(0.0, L_ref=0.0, alpha=1.0, beta=2.0, norm="mean"), 12))
@@ -13,55 +16,34 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..exact.logit_map import MapConstants, dg_of, g_of
+from ..exact.weights import NP
+from ..exact.weights import population_domega_np as domega  # noqa: F401  (dOmega/dL(L, norm, eps))
+from ..exact.weights import population_omega_np as omega  # noqa: F401  (Omega(L, norm, eps))
+
 
 def logit(p):
-    p = np.asarray(p, dtype=float)
-    return np.log(p) - np.log1p(-p)
+    return NP.call(lambda x, xp: xp.logit(x), p)
 
 
 def sigmoid(L):
-    L = np.asarray(L, dtype=float)
-    e = np.exp(-np.abs(L))
-    return np.where(L >= 0, 1 / (1 + e), e / (1 + e))
+    return NP.call(lambda x, xp: xp.sigmoid(x), L)
 
 
-def _s(L):
-    e = np.exp(-np.abs(np.asarray(L, dtype=float)))
-    return e / (1 + e) ** 2
-
-
-def omega(L, norm: str = "std", eps=0.0):
-    """Omega(L); with ``eps = 0`` it equals ``2 cosh(L/2)`` (may overflow to inf)."""
-    L = np.asarray(L, dtype=float)
-    if norm == "mean":
-        return np.ones(np.broadcast(L, np.asarray(eps)).shape)
-    eps = np.asarray(eps, dtype=float)
-    with np.errstate(over="ignore", divide="ignore"):
-        big = 2 * np.cosh(L / 2)
-        small = 1 / np.sqrt(_s(L) + eps)
-    return np.where(eps == 0, big, small)
-
-
-def domega(L, norm: str = "std", eps=0.0):
-    L = np.asarray(L, dtype=float)
-    if norm == "mean":
-        return np.zeros(np.broadcast(L, np.asarray(eps)).shape)
-    eps = np.asarray(eps, dtype=float)
-    s = _s(L)
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        gen = 0.5 * s * np.tanh(L / 2) * (s + eps) ** -1.5
-        zero = np.sinh(L / 2)
-    return np.where(eps == 0, zero, gen)
+def _consts(L_ref, alpha, beta) -> MapConstants:
+    """The map's constants as (broadcasting) arrays."""
+    a = np.asarray(alpha, float)
+    return MapConstants(a, 1 - a, 1 / np.asarray(beta, float), a * np.asarray(L_ref, float))
 
 
 def g(L, L_ref, alpha, beta, norm: str = "std", eps=0.0):
     """The iteration map in log-odds (see module docstring)."""
     L = np.asarray(L, dtype=float)
-    return alpha * np.asarray(L_ref, float) + (1 - np.asarray(alpha, float)) * L + omega(L, norm, eps) / beta
+    return g_of(L, omega(L, norm, eps), _consts(L_ref, alpha, beta))
 
 
 def dg(L, L_ref, alpha, beta, norm: str = "std", eps=0.0):
-    return (1 - np.asarray(alpha, float)) + domega(L, norm, eps) / beta
+    return dg_of(domega(L, norm, eps), _consts(L_ref, alpha, beta))
 
 
 def h(p, p_ref, beta, alpha=1.0, norm: str = "std", eps=0.0):

@@ -11,19 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from .maps import dg, g
+from .maps import dg, g, omega
 
 CONVERGES, TO_ONE, UNRESOLVED = 1, -1, 0
 
 
 def _domain(L_ref, alpha, beta, norm, eps):
-    if norm == "mean":
-        lo = hi = L_ref + 1 / (alpha * beta)
-        return lo - 1, hi + 1
-    eps = np.asarray(eps, float)
-    inf = 1 / np.sqrt(0.25 + eps)
-    with np.errstate(divide="ignore"):
-        sup = np.where(eps > 0, 1 / np.sqrt(np.where(eps > 0, eps, 1)), np.inf)
+    """``[L_ref + inf Omega/(alpha beta) - 1, L_ref + sup Omega/(alpha beta) + 1]``, with
+    ``inf Omega = Omega(0)`` and ``sup Omega = Omega(+-inf)`` (a wide finite window where
+    Omega is unbounded)."""
+    inf, sup = omega(0.0, norm, eps), omega(np.inf, norm, eps)
     lo = L_ref + inf / (alpha * beta) - 1
     hi = L_ref + sup / (alpha * beta) + 1
     return lo, np.where(np.isfinite(hi), hi, np.maximum(lo + 200, 1500.0))

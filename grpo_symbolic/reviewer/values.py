@@ -24,7 +24,9 @@ undefined quantity is ``False`` (the statement presupposes that the quantity
 exists).
 
 :class:`BallMap` evaluates the PoS map ``h``, its derivative and the log-odds map
-``g`` when the parameters themselves are balls or intervals.
+``g`` when the parameters themselves are balls or intervals: it turns the parameter values
+into balls and hands them to the kernel's :class:`~grpo_symbolic.exact.logit_map.ArbMap`
+and :mod:`~grpo_symbolic.exact.weights` (the one implementation of the map).
 """
 
 from __future__ import annotations
@@ -34,7 +36,11 @@ from fractions import Fraction
 
 from flint import arb
 
-from ..exact.arbutil import abs_range, to_arb
+from ..exact.arbutil import abs_range, div, inv, mul, to_arb  # noqa: F401  (div: re-exported for .evaluate)
+from ..exact.logit_map import ArbMap, MapConstants, logit_of_fraction_arb
+from ..exact.weights import MeanWeights, StdWeights
+from ..exact.weights import s_arb as s_of_L  # noqa: F401  (p(1-p) over a ball of log-odds)
+from ..exact.weights import tanh_half_arb as tanh_half
 
 #: arguments of exp beyond this are not evaluated (their result is UNKNOWN)
 EXP_LIMIT = 2**32
@@ -140,37 +146,6 @@ def monotone(x, f, increasing=True):
     return a.union(b)
 
 
-def mul(x: arb, y: arb) -> arb:
-    """Product of two balls by their end points (mid-radius products of wide balls
-    lose the sign of the result; this does not)."""
-    if x.rad() == 0 or y.rad() == 0 or not (x.is_finite() and y.is_finite()):
-        return x * y
-    a, b, c, d = x.lower(), x.upper(), y.lower(), y.upper()
-    ps = (a * c, a * d, b * c, b * d)
-    lo, hi = ps[0], ps[0]
-    for q in ps[1:]:
-        lo, hi = lo.min(q), hi.max(q)
-    return lo.union(hi)
-
-
-def inv(y: arb) -> arb:
-    """1/y by end points (y must not contain 0; otherwise a non-finite ball)."""
-    if y.rad() == 0 or not y.is_finite() or not (y > 0 or y < 0):
-        return 1 / y
-    return (1 / y.upper()).union(1 / y.lower())
-
-
-def div(x: arb, y: arb) -> arb:
-    return mul(x, inv(y))
-
-
-def rsqrt(x: arb) -> arb:
-    """(x)^(-1/2), decreasing: end points (non-finite unless x > 0)."""
-    if x.rad() == 0 or not x.is_finite() or not x > 0:
-        return x.rsqrt()
-    return x.upper().rsqrt().union(x.lower().rsqrt())
-
-
 def sq(b: arb) -> arb:
     m, M = abs_range(b)
     return (m * m).union(M * M)
@@ -247,8 +222,7 @@ def logit_of(x):
     if isinstance(x, Fraction):
         if not 0 < x < 1:
             return UNDEF
-        a, b = x.numerator, x.denominator - x.numerator
-        return arb(a).log() - arb(b).log()
+        return logit_of_fraction_arb(x)
     if isinstance(x, Iv):
         if x.hi <= 0 or x.lo >= 1:
             return UNDEF
@@ -263,29 +237,6 @@ def logit_of(x):
     if not (b > 0 and b < 1):
         return UNKNOWN
     return finite_or_unknown(logit_point(b.lower()).union(logit_point(b.upper())))
-
-
-def s_of_L(L: arb) -> arb:
-    """``p(1-p)`` at log-odds in the ball ``L`` (decreasing in ``|L|``)."""
-    def s(t):
-        if t > EXP_LIMIT:
-            return _tiny_exp(-t)
-        e = (-t).exp()
-        return e / (1 + e) ** 2
-    m, M = abs_range(L)
-    return s(M).union(s(m)).nonnegative_part()
-
-
-def tanh_half(L: arb) -> arb:
-    """``tanh(L/2)`` over the ball ``L`` (increasing: end points).  Beyond ``|t| > EXP_LIMIT``
-    ``tanh(t/2) = sgn(t) (1 - 2e^{-|t|}/(1 + e^{-|t|}))`` lies in ``sgn(t) [1 - 2^(1-EXP_LIMIT), 1]``:
-    a ball, not the exact ``+-1`` (which tanh never reaches)."""
-    def f(t):
-        if abs(t) > EXP_LIMIT:
-            near_one = arb(1) - 2 * _tiny_exp(-abs(t))
-            return near_one if t > 0 else -near_one
-        return (t / 2).tanh()
-    return f(L.lower()).union(f(L.upper()))
 
 
 # ---------------------------------------------------------------- the map
@@ -346,88 +297,42 @@ def pos_parts(x):
 
 class BallMap:
     """``g``, ``g'``, ``h`` and ``h'`` when the parameters are Fractions or
-    intervals (:class:`Iv`).  Build one per precision (``flint.ctx.prec``)."""
+    intervals (:class:`Iv`): the kernel's :class:`~grpo_symbolic.exact.logit_map.ArbMap`
+    with the parameters as balls, and UNDEF/UNKNOWN for what it cannot enclose.
+    Build one per precision (``flint.ctx.prec``)."""
 
     def __init__(self, norm: str, beta, alpha, eps, p_ref):
         self.norm = norm
-        self.alpha_one = isinstance(alpha, Fraction) and alpha == 1
-        self.alpha_zero = isinstance(alpha, Fraction) and alpha == 0
         a = as_ball(alpha)
-        self.a = a
         # 1 - alpha from the exact value (1 - as_ball(alpha) would carry an absolute error 2^-prec)
-        self.one_minus_a = as_ball(1 - alpha) if not isinstance(alpha, Iv) else Iv(1 - alpha.hi, 1 - alpha.lo).ball()
+        one_minus_a = as_ball(1 - alpha) if not isinstance(alpha, Iv) else Iv(1 - alpha.hi, 1 - alpha.lo).ball()
         bb = as_ball(beta)
-        self.inv_b = finite_or_unknown(inv(bb)) if bb > 0 else UNKNOWN
-        self.eps = as_ball(eps) if norm == "std" else None
+        inv_b = finite_or_unknown(inv(bb)) if bb > 0 else UNKNOWN
         Lr = logit_of(p_ref)
-        self.L_ref = Lr
-        self.aL = UNKNOWN if (is_special(Lr) or is_special(self.inv_b)) else (Lr if self.alpha_one else mul(a, Lr))
+        self._map = None
+        if not (is_special(Lr) or is_special(inv_b)):
+            eps_value = eps if isinstance(eps, Fraction) else as_ball(eps)  # exact, or an interval as a ball
+            weights = MeanWeights() if norm == "mean" else StdWeights(eps_value)
+            self._map = ArbMap(weights, MapConstants(a, one_minus_a, inv_b, mul(a, Lr)))
 
     @property
     def ok(self) -> bool:
-        return not (is_special(self.aL) or is_special(self.inv_b))
-
-    # Omega and its L-derivative as functions of s = p(1-p) and t = 2p - 1
-    def omega(self, s: arb) -> arb:
-        if self.norm == "mean":
-            return arb(1)
-        return rsqrt(s + self.eps)
-
-    def domega_dL(self, s: arb, t: arb) -> arb:
-        """Omega'(L) = (1/2) t s (s + eps)^(-3/2)."""
-        if self.norm == "mean":
-            return arb(0)
-        r = rsqrt(s + self.eps)
-        return mul(mul(t, s), mul(r, mul(r, r))) / 2
-
-    def domega_dp(self, s: arb, t: arb) -> arb:
-        """dOmega/dp = (1/2) t (s + eps)^(-3/2)."""
-        if self.norm == "mean":
-            return arb(0)
-        r = rsqrt(s + self.eps)
-        return mul(t, mul(r, mul(r, r))) / 2
-
-    def _g(self, s, L):
-        """g from s and L (L may be None when alpha = 1)."""
-        if not self.ok:
-            return UNKNOWN
-        om = mul(self.omega(s), self.inv_b)
-        if self.alpha_one:
-            out = self.aL + om
-        else:
-            if L is None:
-                return UNKNOWN
-            out = self.aL + mul(self.one_minus_a, L) + om
-        return finite_or_unknown(out)
+        return self._map is not None
 
     # ------------------------------------------------------------- log-odds
+    def _on_ball(self, L, f):
+        """``f(L)`` for a log-odds value ``L`` (UNDEF/UNKNOWN pass through; UNKNOWN if not finite)."""
+        L = L if is_special(L) else as_ball(L)
+        if is_special(L):
+            return L
+        return finite_or_unknown(f(L)) if self.ok else UNKNOWN
+
     def g_L(self, L):
         """``g(L)`` over a ball ``L`` (natural extension ∩ mean-value form)."""
-        if is_special(L):
-            return L
-        L = as_ball(L)
-        if is_special(L):
-            return L
-        natural = self._g(s_of_L(L), L)
-        if is_special(natural) or L.rad() == 0:
-            return natural
-        c = L.mid()
-        gc = self._g(s_of_L(c), c)
-        d = self.dg_L(L)
-        if is_special(gc) or is_special(d):
-            return natural
-        mvf = gc + mul(d, L - c)
-        return natural.intersection(mvf) if natural.overlaps(mvf) else natural
+        return self._on_ball(L, lambda X: self._map.g_tight(X))
 
     def dg_L(self, L):
-        if is_special(L):
-            return L
-        L = as_ball(L)
-        if is_special(L) or not self.ok:
-            return UNKNOWN if not is_special(L) else L
-        d = mul(self.domega_dL(s_of_L(L), tanh_half(L)), self.inv_b)
-        out = d if self.alpha_one else self.one_minus_a + d
-        return finite_or_unknown(out)
+        return self._on_ball(L, lambda X: self._map.dg(X))
 
     # ------------------------------------------------------------ PoS space
     def h(self, x):
@@ -435,27 +340,13 @@ class BallMap:
         parts = pos_parts(x)
         if is_special(parts):
             return parts
-        out = self._g(parts.s, parts.L)
-        if parts.L is not None:
-            mvf = self.g_L(parts.L)
-            if is_special(out):
-                out = mvf
-            elif not is_special(mvf) and out.overlaps(mvf):
-                out = out.intersection(mvf)
-        return UNKNOWN if is_special(out) else Pos(out)
+        out = self._map.h_logodds(parts.s, parts.L) if self.ok else None
+        return UNKNOWN if (out is None or not out.is_finite()) else Pos(out)
 
     def dh(self, x):
         """``h'(x) = h(1-h) * d/dx g(logit x)``."""
         parts = pos_parts(x)
         if is_special(parts):
             return parts
-        G = self._g(parts.s, parts.L)
-        if is_special(G) or not self.ok:
-            return UNKNOWN
-        hh = s_of_L(G)  # h (1 - h)
-        inner = mul(self.domega_dp(parts.s, parts.t), self.inv_b)
-        if not self.alpha_one:
-            if not parts.s > 0:
-                return UNKNOWN
-            inner = inner + div(self.one_minus_a, parts.s)
-        return finite_or_unknown(mul(hh, inner))
+        out = self._map.dh(parts.s, parts.t, parts.L) if self.ok else None
+        return UNKNOWN if out is None else finite_or_unknown(out)

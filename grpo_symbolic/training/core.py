@@ -33,7 +33,11 @@ with ``k`` successes.  As ``G -> infinity`` these tend to the population weights
 (:func:`omega_pm_population`): ``omega^+ = (1-p)/sqrt(p(1-p)+eps)``,
 ``omega^- = p/sqrt(p(1-p)+eps)`` (norm ``std``) or ``(1-p, p)`` (norm ``mean``).
 The PoS recurrence only sees ``Omega = omega^+ + omega^-``; for the ``mean``
-convention ``Omega_G = (G-1)/G`` exactly.
+convention ``Omega_G = (G-1)/G`` exactly.  Both weight functions are the kernel's
+(:class:`~grpo_symbolic.exact.group_weights.GroupWeights`,
+:class:`~grpo_symbolic.exact.weights.StdWeights`, :class:`~grpo_symbolic.exact.weights.MeanWeights`)
+evaluated on tensors at ``L = logit p``: exact binomial sums in Bernstein form, differentiable,
+on any dtype and device.
 
 KL.  :func:`kl_exact` is the sequence-level ``KL(pi||nu) = sum_o pi(o) log(pi(o)/nu(o))``
 from full distributions; :func:`kl_k3` is Schulman's per-sample estimator
@@ -52,11 +56,14 @@ The loss (:func:`grpo_loss`) of Algorithm 1 with the paper's mixed penalty (eq. 
 
 from __future__ import annotations
 
-import math
+import functools
+from fractions import Fraction
 
 import torch
 
-CONVENTIONS = ("paper", "trl", "mean")
+from ..exact.group_weights import GROUP_CONVENTIONS as CONVENTIONS
+from ..exact.group_weights import GroupWeights, binomial_log_pmf
+from ..exact.weights import TORCH, MeanWeights, StdWeights
 
 
 # --------------------------------------------------------------------- advantages
@@ -88,24 +95,23 @@ def group_advantages(rewards: torch.Tensor, convention: str = "paper", eps: floa
     return torch.where(degenerate, torch.zeros_like(adv), adv)
 
 
-def _success_failure_tables(G: int, convention: str, eps: float, dtype, device):
-    """``a_S(k)`` for k = 1..G and ``a_F(k)`` for k = 0..G-1 (advantage of a success /
-    failure in a group with k successes), computed by :func:`group_advantages` itself."""
-    k = torch.arange(G + 1, device=device)
-    R = (torch.arange(G, device=device)[None, :] < k[:, None]).to(dtype)  # row k: k ones first
-    A = group_advantages(R, convention, eps)
-    a_S = A[1:, 0]          # k = 1..G, column 0 is a success
-    a_F = A[:-1, G - 1]     # k = 0..G-1, last column is a failure
-    return a_S, a_F
+@functools.lru_cache(maxsize=64)
+def _group_weights(G: int, convention: str, eps: Fraction) -> GroupWeights:
+    return GroupWeights(G, convention, eps)
+
+
+@functools.lru_cache(maxsize=16)
+def _population_weights(norm: str, eps: Fraction):
+    if norm == "mean":
+        return MeanWeights()
+    if norm != "std":
+        raise ValueError(f"norm must be std or mean, got {norm!r}")
+    return StdWeights(eps)
 
 
 def binomial_pmf(n: int, p: torch.Tensor) -> torch.Tensor:
     """``P(j) = C(n,j) p^j (1-p)^(n-j)`` for ``j = 0..n``; shape ``p.shape + (n+1,)``."""
-    j = torch.arange(n + 1, dtype=p.dtype, device=p.device)
-    logc = math.lgamma(n + 1) - torch.lgamma(j + 1) - torch.lgamma(n - j + 1)
-    pe = p.unsqueeze(-1)
-    logpmf = logc + torch.special.xlogy(j, pe) + torch.special.xlogy(n - j, 1 - pe)
-    return torch.exp(logpmf)
+    return torch.exp(binomial_log_pmf(n, torch.logit(p), TORCH))
 
 
 def omega_pm_group(p: torch.Tensor, G: int, convention: str = "paper", eps: float = 0.0):
@@ -114,19 +120,12 @@ def omega_pm_group(p: torch.Tensor, G: int, convention: str = "paper", eps: floa
     ``omega^+_G = E[A | success]`` and ``omega^-_G = -E[A | failure]`` for one sample of
     a group of ``G`` i.i.d. Bernoulli(``p``) rewards; elementwise in ``p``.
     """
-    a_S, a_F = _success_failure_tables(int(G), convention, float(eps), p.dtype, p.device)
-    pmf = binomial_pmf(int(G) - 1, p)               # (..., G): j = 0..G-1 other successes
-    return (pmf * a_S).sum(-1), -(pmf * a_F).sum(-1)
+    return _group_weights(int(G), convention, Fraction(eps)).omega_pm_of_p_torch(p)
 
 
 def omega_pm_population(p: torch.Tensor, norm: str = "std", eps: float = 0.0):
     """Population weights: ``((1-p), p) / sqrt(p(1-p)+eps)`` (``std``) or ``(1-p, p)`` (``mean``)."""
-    if norm == "mean":
-        return 1 - p, p.clone()
-    if norm != "std":
-        raise ValueError(f"norm must be std or mean, got {norm!r}")
-    d = torch.sqrt(p * (1 - p) + eps)
-    return (1 - p) / d, p / d
+    return _population_weights(norm, Fraction(eps)).omega_pm_of_p_torch(p)
 
 
 def expected_advantages(success: torch.Tensor, w_plus: torch.Tensor, w_minus: torch.Tensor) -> torch.Tensor:

@@ -6,9 +6,7 @@ Predictions (per prompt ``q``, from ``p_0(q) = p_ref(q)``, the exact PoS of ``pi
   package's :class:`~grpo_symbolic.exact.logit_map.LogitMap` and the paper's weights
   (``Omega = (p(1-p)+eps)^(-1/2)`` for norm ``std``, ``1`` for ``mean``);
 * **group**: the same map with the finite-group weights ``Omega_G`` of the chosen
-  convention -- :class:`grpo_symbolic.exact.group_weights.GroupWeights` when that module
-  exists, otherwise the independent mpmath fallback :class:`LocalGroupWeights` below
-  (``group_weights_source()`` says which).
+  convention (:class:`grpo_symbolic.exact.group_weights.GroupWeights`).
 
 Both are iterated in mpmath at 30 significant digits and rounded to float64.
 
@@ -36,75 +34,28 @@ from statistics import NormalDist
 import mpmath as mp
 import numpy as np
 
-from ..exact.logit_map import LogitMap
-from ..exact.weights import Weights
+from ..exact.group_weights import GroupWeights
+from ..exact.logit_map import LogitMap, sigmoid_mp
+from ..exact.weights import Weights, weights_for
 from ..params import Params
 
 
-# ------------------------------------------------------------------ group weights
-def _adv_mp(k: int, G: int, r: int, convention: str, eps):
-    """Advantage (mpmath) of a sample with reward ``r`` in a group with ``k`` successes."""
-    if k == 0 or k == G:
-        return mp.mpf(0)
-    ph = mp.mpf(k) / G
-    c = r - ph
-    if convention == "mean":
-        return c
-    if convention == "paper":
-        return c / mp.sqrt(ph * (1 - ph) + eps)
-    return c / (mp.sqrt(mp.mpf(G) / (G - 1) * ph * (1 - ph)) + eps)  # trl
-
-
-class LocalGroupWeights(Weights):
-    """Finite-group weights in mpmath (fallback for ``exact.group_weights``).
-
-    ``omega^+_G(p) = sum_j C(G-1,j) p^j (1-p)^(G-1-j) a(k=j+1, r=1)`` and
-    ``omega^-_G(p) = -sum_j C(G-1,j) p^j (1-p)^(G-1-j) a(k=j, r=0)`` with the closed-form
-    advantages of each convention (independent of the torch code).  Only the mpmath
-    part of the :class:`Weights` interface is provided.
-    """
-
-    def __init__(self, G: int, convention: str, eps):
-        self.G, self.convention, self.eps = int(G), convention, Fraction(eps)
-        self.name = f"group(G={G}, {convention}, eps={self.eps}) [training fallback]"
-
-    def omega_pm_mp(self, L):
-        G = self.G
-        p = 1 / (1 + mp.exp(-L))
-        q = 1 / (1 + mp.exp(L))
-        eps = mp.mpf(self.eps.numerator) / self.eps.denominator
-        wp = wm = mp.mpf(0)
-        for j in range(G):
-            b = mp.binomial(G - 1, j) * p ** j * q ** (G - 1 - j)
-            wp += b * _adv_mp(j + 1, G, 1, self.convention, eps)
-            wm -= b * _adv_mp(j, G, 0, self.convention, eps)
-        return wp, wm
-
-    def omega_mp(self, L):
-        a, b = self.omega_pm_mp(L)
-        return a + b
-
-    def domega_mp(self, L):
-        return mp.diff(self.omega_mp, L)
-
-    def _unsupported(self, *a, **k):
-        raise NotImplementedError("LocalGroupWeights only provides the mpmath interface")
-
-    omega_arb = domega_arb = omega_np = domega_np = _unsupported
-    inf_arb = sup_arb = limit = _unsupported
+# ------------------------------------------------------------------------ weights
+def statistics_weights(params: Params, statistics: str) -> Weights:
+    """The kernel's weights of ``params`` for ``statistics``: ``"group"`` (finite group size
+    ``params.group_size``) or ``"population"`` (the norm's population weights)."""
+    if statistics == "group":
+        if not params.group_size:
+            raise ValueError("statistics='group' needs params.group_size")
+        return weights_for(params)
+    if statistics == "population":
+        return weights_for(params.with_(group_size=None, convention=None))
+    raise ValueError("statistics must be population or group")
 
 
 def group_weights(G: int, convention: str, eps):
-    """``(weights, source)``: the package's ``GroupWeights`` if present, else the fallback."""
-    try:
-        from ..exact.group_weights import GroupWeights
-    except ImportError:
-        return LocalGroupWeights(G, convention, eps), "grpo_symbolic.training.theory.LocalGroupWeights (fallback)"
+    """``(weights, source)``: the kernel's finite-group weights and their name for reports."""
     return GroupWeights(G, convention, Fraction(eps)), "grpo_symbolic.exact.group_weights.GroupWeights"
-
-
-def group_weights_source(G: int = 2, convention: str = "paper", eps=0) -> str:
-    return group_weights(G, convention, eps)[1]
 
 
 # ------------------------------------------------------------------- predictions
@@ -118,14 +69,7 @@ def predict_pos(params: Params, p_ref, iterations: int, *, statistics: str = "po
     """
     p_ref = np.asarray(p_ref, dtype=float).reshape(-1)
     base = Params.parse(norm=params.norm, beta=params.beta, alpha=params.alpha, eps=params.eps, p_ref="1/2")
-    if statistics == "group":
-        if not params.group_size:
-            raise ValueError("statistics='group' needs params.group_size")
-        w, _ = group_weights(params.group_size, params.convention, params.eps)
-    elif statistics == "population":
-        w = None
-    else:
-        raise ValueError("statistics must be population or group")
+    w = statistics_weights(params, statistics)
     out = np.empty((iterations + 1, p_ref.size))
     cache: dict[float, list[float]] = {}
     with mp.workdps(dps):
@@ -136,7 +80,7 @@ def predict_pos(params: Params, p_ref, iterations: int, *, statistics: str = "po
                 traj = [float(pr)]
                 for _ in range(iterations):
                     L = lm.g_mp(L)
-                    traj.append(float(1 / (1 + mp.exp(-L))))
+                    traj.append(float(sigmoid_mp(L)))
                 cache[pr] = traj
             out[:, i] = cache[pr]
     return out
@@ -252,12 +196,7 @@ def effective_pos(params: Params, p_ref, iterations: int, *, statistics: str = "
     objective actually optimised -- with clipping and/or the k3 estimator -- through
     :func:`reduced_step`; with ``clip=None, kl="exact"`` this is the recurrence again."""
     p_ref = np.asarray(p_ref, dtype=float).reshape(-1)
-    if statistics == "group":
-        w, _ = group_weights(params.group_size, params.convention, params.eps)
-    else:
-        from ..exact.weights import MeanWeights, StdWeights
-
-        w = MeanWeights() if params.norm == "mean" else StdWeights(params.eps)
+    w = statistics_weights(params, statistics)
     beta, alpha = float(params.beta), float(params.alpha)
     out = np.empty((iterations + 1, p_ref.size))
     cache: dict[float, list[float]] = {}
