@@ -109,10 +109,6 @@ class OrbitInfo:
     evidence: dict = field(default_factory=dict)
 
 
-#: exact value of an exact Arb number (an end point); kept for :mod:`.evaluate`
-_arb_to_fraction = arb_mid_fraction
-
-
 class PointEngine:
     """Lazily computed engine quantities at one exact parameter point."""
 

@@ -23,7 +23,8 @@ import mpmath as mp
 from flint import arb
 
 from ..exact.arbutil import abs_range, arb_prec, to_arb
-from .engine import BFPItem, Coll, FPItem, PointEngine, _arb_to_fraction
+from ..exact.fixed_points import arb_mid_fraction
+from .engine import BFPItem, Coll, FPItem, PointEngine
 from .language import Node, Predicate
 from .values import (UNDEF, UNKNOWN, BallMap, Iv, Pos, _exact, as_ball, div, endpoints, finite_or_unknown,
                      is_special, logit_of, monotone, mul, pow_int, safe_exp)
@@ -273,7 +274,7 @@ class _Eval:
         saved = self.env.tail_x
         try:
             for piece in pieces:
-                lo, hi = _arb_to_fraction(piece.lower()), _arb_to_fraction(piece.upper())
+                lo, hi = arb_mid_fraction(piece.lower()), arb_mid_fraction(piece.upper())
                 heap = [(-(hi - lo), 0, lo, hi)]
                 counter, used = 1, 0
                 while heap:
