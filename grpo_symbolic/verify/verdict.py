@@ -259,3 +259,11 @@ def refuted_exactly(summary: str, point: dict, computation: str, value: str, evi
     cert = {"point": {str(k): str(v) for k, v in point.items()}, "certified_by": f"exact SymPy computation: {computation}",
             "value": value}
     return refuted(summary, cert, evidence, **kw)
+
+
+def if_refuted(res: Result, erratum: str, finding: str) -> Result:
+    """When ``res`` is refuted, file it as an erratum (``"typo"`` or ``"substantive"``) with
+    ``finding`` as its summary; otherwise leave it as it is.  Returns ``res``."""
+    if res.verdict == REFUTED:
+        res.erratum, res.summary = erratum, finding
+    return res

@@ -11,7 +11,7 @@ import sympy as sp
 from ...verify.checks import derivation, identity, inequality, not_checkable
 from ...verify.domains import interval, positive, prob
 from ..registry import claim
-from ...verify.verdict import (REFUTED, Part, Repaired, argued, certified, combine, fresh, refuted, reproduction,
+from ...verify.verdict import (Part, Repaired, argued, certified, combine, fresh, if_refuted, refuted, reproduction,
                                symbolic, undecided)
 from ._common import (V_alpha, V_beta, V_eps, V_p, V_pprev, V_pref, V_pstar, alpha, beta, dyn, engine_evidence, eps,
                       logit, p, p_prev, p_ref, p_star, sigmoid, w_minus, w_plus, witness)
@@ -200,11 +200,9 @@ def _thm81():
     rep = optimality(pol2, A, beta, 0, V, name="thm8.1 with exp(A/beta)", ref=PREV)
     printed.repaired = Repaired("pi* = pi_o exp(A/beta) / (p_o exp(w+/beta) + (1-p_o) exp(-w-/beta))", rep)
     printed.reading = "P(nu, pi_o) maximises E_pi A - beta KL(pi || pi_o) (eq. (16)), anchor pi_o, weights at p_nu"
-    if printed.verdict == REFUTED:
-        printed.erratum = "substantive"
-        printed.summary = ("the printed pi* (exp(A), no 1/beta) is the maximiser only when beta = 1; with exp(A/beta) "
-                           "it is the maximiser for every beta > 0")
-    return printed
+    return if_refuted(printed, "substantive", ("the printed pi* (exp(A), no 1/beta) is the maximiser only when "
+                                               "beta = 1; with exp(A/beta) "
+                                        "it is the maximiser for every beta > 0"))
 
 
 @claim("thm8.2")
@@ -216,10 +214,8 @@ def _thm82():
     printed = identity(logit(success_mass(pol)), logit(p_o) + (wp + wm), V, name="thm8.2 as printed")
     rep = identity(logit(success_mass(pol)), logit(p_o) + (wp + wm) / beta, V, name="thm8.2 with Omega/beta")
     printed.repaired = Repaired("logit p_n = logit p_o_{n-1} + Omega(p_{n-1})/beta", rep)
-    if printed.verdict == REFUTED:
-        printed.erratum = "substantive"
-        printed.summary = "the 1/beta is missing: logit p_n = logit p_o + Omega/beta (exact for every beta > 0)"
-    return printed
+    return if_refuted(printed, "substantive", "the 1/beta is missing: logit p_n = logit p_o + Omega/beta (exact for "
+                                              "every beta > 0)")
 
 
 # ------------------------------------------------------------------ App. E
@@ -250,11 +246,9 @@ def _appe_defs():
     printed = combine([Part("p_{n-1,S}", "pi_{n-1} 1{r=0} / p_{n-1} is the success conditional law", total)])
     printed.repaired = Repaired("p_{n-1,S}(o|q) = pi_{n-1}(o|q) 1{r(q,o)=1} / p_{n-1}(q) (and r(q,o)=0 in p_{n-1,F})",
                                 combine([Part("normalised", "sums to 1 on S", rep)]))
-    if printed.verdict == REFUTED:
-        printed.erratum = "typo"
-        printed.summary = ("p_{n-1,S} is printed with 1{r=0}: it then lives on failures and sums to (1-p)/p; with "
-                           "1{r=1} it is the success conditional law")
-    return printed
+    return if_refuted(printed, "typo", ("p_{n-1,S} is printed with 1{r=0}: it then lives on failures and sums to "
+                                        "(1-p)/p; with "
+                                 "1{r=1} it is the success conditional law"))
 
 
 @claim("lemma3")
@@ -288,10 +282,8 @@ def _lemma3_proof():
     printed.repaired = Repaired("(22) with (1 - p_ref)^alpha, and log X_F - log X_S in the log display",
                                 combine([Part("(22)", "(1 - p_ref)^alpha", e22r), Part("final", "final line", final),
                                          Part("chain", "Lemma 3 chain", anchor_logit_chain())]))
-    if printed.verdict == REFUTED:
-        printed.erratum = "typo"
-        printed.summary = "two misprints in the proof ((1 - p_ref^alpha) for (1 - p_ref)^alpha, a missing log); the result holds"
-    return printed
+    return if_refuted(printed, "typo", "two misprints in the proof ((1 - p_ref^alpha) for (1 - p_ref)^alpha, a "
+                                       "missing log); the result holds")
 
 
 @claim("thm9")
@@ -315,10 +307,8 @@ def _thm9_rec():
                                 combine([Part("display", "repaired display, arbitrary pi_(n-1)", rep),
                                          Part("along the iteration", "from pi_0 = pi_ref the Renyi term vanishes",
                                               tilt_induction("std"))]))
-    if printed.verdict == REFUTED:
-        printed.erratum = "typo"
-        printed.summary = "the last term should be Omega(p_{n-1})/beta (the display has Omega(p_n) and no 1/beta)"
-    return printed
+    return if_refuted(printed, "typo", "the last term should be Omega(p_{n-1})/beta (the display has Omega(p_n) and "
+                                       "no 1/beta)")
 
 
 @claim("thm9-amplification")

@@ -10,7 +10,7 @@ import sympy as sp
 from ...verify.checks import chain, identity, inequality, not_checkable
 from ...verify.domains import interval, positive, prob
 from ..registry import claim
-from ...verify.verdict import REFUTED, Part, Repaired, combine, fresh, reproduction, symbolic
+from ...verify.verdict import Part, Repaired, combine, fresh, if_refuted, reproduction, symbolic
 from ._common import V_eps, V_p, clip, eps, odds_sub, p, u, w_minus, w_plus, x, y
 
 # ------------------------------------------------------------------ finite space
@@ -110,9 +110,7 @@ def _clip_fx():
                                 "(the roles of x and y are swapped in print)", repaired)
     printed.summary = ("as printed (x*min(y,1+eps)) it fails, e.g. x=2, y=1, eps=0.2 gives 1.2 vs 2; "
                        f"with x and y swapped it is {repaired.verdict}")
-    if printed.verdict == REFUTED:
-        printed.erratum = "typo"
-    return printed
+    return if_refuted(printed, "typo", printed.summary)
 
 
 def _clip_objective(weights, conditional: bool):
@@ -154,11 +152,8 @@ def _clip_conditional():
                        "(the catalogue files the indicator form separately as sec2.2-clip-indicator)")
     printed.repaired = Repaired("E f = sqrt(p(1-p)) (E[min(ratio,1+eps) | r=1] - E[max(ratio,1-eps) | r=0]): "
                                 "the conditional form needs the factors p and 1-p", rep)
-    if printed.verdict == REFUTED:
-        printed.summary = ("with conditional expectations the factors p and 1-p are missing (Arb-certified "
-                           "counterexample); with them, or in indicator form, the identity holds")
-        printed.erratum = "substantive"
-    return printed
+    return if_refuted(printed, "substantive", "with conditional expectations the factors p and 1-p are missing "
+                      "(Arb-certified counterexample); with them, or in indicator form, the identity holds")
 
 
 @claim("sec2.2-clip-indicator")

@@ -12,8 +12,8 @@ from ...params import Params
 from ...verify.checks import identity, inequality
 from ...verify.domains import interval, positive, prob
 from ..registry import claim
-from ...verify.verdict import (PROVED, REFUTED, Part, Repaired, argued, combine, refuted_exactly, reproduction, symbolic,
-                               undecided)
+from ...verify.verdict import (PROVED, Part, Repaired, argued, combine, if_refuted, refuted_exactly, reproduction,
+                               symbolic, undecided)
 from ._common import (V_beta, V_eps, V_p, V_pprev, V_pref, beta, dyn, engine_evidence, eps, logit, odds_sub,
                       p, p_prev, p_ref, sigmoid, u, w_minus, w_plus, witness)
 from ._policy import P_REF, REF, S, V_SPACE, advantages, mixed_candidate, optimality, success_mass
@@ -83,10 +83,8 @@ def _eq14():
     printed_res.repaired = Repaired("eq. (14) with p_{n-1}(q) in place of p_{n-1}(1)",
                                     combine([Part("display", "repaired eq. (14)", r_rep),
                                              Part("simplification", "generic h = Thm 2 form", r_simpl)]))
-    if printed_res.verdict == REFUTED:
-        printed_res.erratum = "typo"
-        printed_res.summary = "the denominator's p_{n-1}(1) is a typo for p_{n-1}(q); with it repaired the display holds"
-    return printed_res
+    return if_refuted(printed_res, "typo", "the denominator's p_{n-1}(1) is a typo for p_{n-1}(q); with it repaired "
+                                           "the display holds")
 
 
 @claim("prop1.3")

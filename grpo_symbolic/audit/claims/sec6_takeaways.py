@@ -8,7 +8,7 @@ from ...verify.checks import identity, inequality, not_checkable
 from ...verify.domains import positive
 from ..registry import claim
 from ...verify.domains import interval
-from ...verify.verdict import REFUTED, Part, Repaired, argued, combine
+from ...verify.verdict import Part, Repaired, argued, combine, if_refuted
 from ._common import V_beta, V_eps, V_p, beta, decreasing_step_witness, eps, p, w_minus, w_plus
 from ._mixed import lemma3_result, tilt_induction
 from ._policy import S, advantages, mixed_candidate, success_mass
@@ -59,11 +59,9 @@ def _normalization():
     printed.repaired = Repaired("beta_eff = beta sqrt(sigma^2(q) + eps) (as in §5): mean-only with this KL weight "
                                 "gives exactly the mean+variance policy",
                                 _beta_eff_equivalence(beta * sp.sqrt(p * (1 - p) + eps)))
-    if printed.verdict == REFUTED:
-        printed.erratum = "substantive"
-        printed.summary = ("beta_eff = beta sigma(q) drops eps: with eps > 0 the two normalisations differ "
-                           "(exact only at eps = 0); beta_eff = beta sqrt(sigma^2 + eps) is exact")
-    return printed
+    return if_refuted(printed, "substantive", ("beta_eff = beta sigma(q) drops eps: with eps > 0 the two "
+                                               "normalisations differ "
+                                        "(exact only at eps = 0); beta_eff = beta sqrt(sigma^2 + eps) is exact"))
 
 
 @claim("takeaway-constant-increments")
