@@ -15,10 +15,11 @@ A variant is fixed by
 * ``p0`` in ``(0, 1)``: starting PoS (the paper's start is ``p0 = p_ref``);
 * ``group_size`` ``G`` and its advantage ``convention`` (``paper``, ``trl``, ``mean``):
   a finite group (``None``: the population weights);
-* ``clip`` in ``[0, 1]``: PPO-style clipping of the ratio to ``[1 - clip, 1 + clip]``
-  (``None``, the default and the paper's theory: no clipping).  Only the training
-  cross-check (:mod:`grpo_symbolic.training`) optimises a clipped objective; the
-  recurrences are those of the unclipped variant.
+* ``clip`` in ``[0, 1)`` and ``clip_high >= 0``: PPO-style clipping of the ratio to
+  ``[1 - clip, 1 + clip_high]`` (``clip_high`` defaults to ``clip``: TRL's symmetric
+  ``epsilon``; DAPO's clip-higher is ``clip=0.2, clip_high=0.28``).  ``None``, the default
+  and the paper's theory: no clipping.  The clipped PoS map is
+  :class:`grpo_symbolic.exact.clipped.ClippedMap`; training optimises the clipped objective.
 
 The paper's six variants are ``norm`` in {std, mean} times ``alpha`` in {1, 0, (0,1)}.
 Numbers are kept as exact rationals (:class:`fractions.Fraction`): they are parsed
@@ -44,6 +45,11 @@ from .errors import InputError
 
 NORMS = ("std", "mean")
 CONVENTIONS = ("paper", "trl", "mean")
+
+#: inputs are limited to 10^-MAX_EXPONENT .. 10^MAX_EXPONENT (in magnitude, and in the size of
+#: a ratio's terms); results (fixed points near 1, slopes) are not limited
+MAX_EXPONENT = 4000
+_MAX_BITS = int(MAX_EXPONENT * 3.33) + 8
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _RATIO = re.compile(r"^[+-]?\d+/\d+$")
@@ -91,12 +97,18 @@ def parse_exact(text, name: str) -> Fraction:
         d = Decimal(s)
     except InvalidOperation:  # pragma: no cover - regex already filters
         raise InputError(f"{name} must be a finite decimal number, got {text!r}") from None
-    if abs(d.adjusted()) > 10**6:
-        raise InputError(f"{name}: exponent out of range in {text!r}")
+    if abs(d.adjusted()) > MAX_EXPONENT:
+        raise InputError(f"{name}: exponent out of range in {text!r} (numbers are limited to "
+                         f"1e-{MAX_EXPONENT} .. 1e{MAX_EXPONENT})")
     return Fraction(d)
 
 
 def _fmt(x: Fraction) -> str:
+    """``x`` as exact decimal or ratio text; an approximate power of ten when its digits would
+    run into the thousands (error messages for inputs such as ``1e999999``)."""
+    if max(x.numerator.bit_length(), x.denominator.bit_length()) > 10_000:
+        e = math.log10(abs(x.numerator)) - math.log10(x.denominator) if x else 0.0
+        return f"{'-' if x < 0 else ''}~1e{e:.6g}"
     if x.denominator == 1:
         return str(x.numerator)
     d = Decimal(x.numerator) / Decimal(x.denominator)
@@ -118,10 +130,16 @@ class Params:
     group_size: int | None = None
     convention: str | None = None
     clip: Fraction | None = None
+    clip_high: Fraction | None = None
     #: the parameters as the user wrote them (kept for reports)
     given: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __post_init__(self):
+        for name in ("beta", "alpha", "eps", "p_ref", "p0"):
+            x = getattr(self, name)
+            if isinstance(x, Fraction) and max(x.numerator.bit_length(), x.denominator.bit_length()) > _MAX_BITS:
+                raise InputError(f"{name}: {_fmt(x)} is outside the supported range (numbers are limited to "
+                                 f"1e-{MAX_EXPONENT} .. 1e{MAX_EXPONENT}, ratios to {MAX_EXPONENT}-digit terms)")
         if self.norm not in NORMS:
             raise InputError(f"norm must be one of {', '.join(NORMS)}, got {self.norm!r}")
         if not self.beta > 0:
@@ -150,18 +168,25 @@ class Params:
         self._check_clip()
 
     def _check_clip(self) -> None:
-        """Read ``clip`` exactly (text, int, float or Fraction) and check ``0 <= clip <= 1``."""
+        """Read ``clip`` and ``clip_high`` exactly (text, int, float or Fraction); check
+        ``0 <= clip < 1`` and ``0 <= clip_high`` (``clip_high`` defaults to ``clip``)."""
         if self.clip is None:
+            if self.clip_high is not None:
+                raise InputError("clip_high needs clip (the lower clip range, --clip E)")
             return
-        clip = parse_exact(self.clip, "clip")  # NaN, infinities, junk -> InputError
-        if not 0 <= clip <= 1:
-            raise InputError(f"clip must lie in [0, 1], got {_fmt(clip)}")
+        clip = parse_exact(self.clip, "clip")  # NaN, infinities, junk, huge exponents -> InputError
+        if not 0 <= clip < 1:
+            raise InputError(f"clip must lie in [0, 1), got {_fmt(clip)}")
+        high = clip if self.clip_high is None else parse_exact(self.clip_high, "clip_high")
+        if not 0 <= high <= 10**6:
+            raise InputError(f"clip_high must lie in [0, 1e6], got {_fmt(high)}")
         object.__setattr__(self, "clip", clip)
+        object.__setattr__(self, "clip_high", high)
 
     # ------------------------------------------------------------------ build
     @classmethod
     def parse(cls, *, norm="std", beta, alpha="1", eps="0", p_ref, p0=None,
-              group_size=None, convention=None, clip=None) -> "Params":
+              group_size=None, convention=None, clip=None, clip_high=None) -> "Params":
         """Build from text (or numbers); every value is read exactly.
 
         ``clip`` may also be the text ``"none"`` (no clipping, as ``None``).
@@ -169,7 +194,8 @@ class Params:
         if clip is not None and str(clip).strip().lower() == "none":
             clip = None
         given = {"norm": norm, "beta": beta, "alpha": alpha, "eps": eps, "p_ref": p_ref}
-        optional = {"p0": p0, "group_size": group_size, "convention": convention, "clip": clip}
+        optional = {"p0": p0, "group_size": group_size, "convention": convention, "clip": clip,
+                    "clip_high": clip_high}
         given.update({k: v for k, v in optional.items() if v is not None})
         given = {k: (v if isinstance(v, (str, int)) else str(v)) for k, v in given.items()}
         if group_size is not None and not isinstance(group_size, int):
@@ -187,11 +213,15 @@ class Params:
             group_size=group_size,
             convention=convention,
             clip=None if clip is None else parse_exact(clip, "clip"),
+            clip_high=None if clip_high is None else parse_exact(clip_high, "clip_high"),
             given=given,
         )
 
     def with_(self, **changes) -> "Params":
-        """A copy with some fields changed (re-validated)."""
+        """A copy with some fields changed (re-validated); a new ``clip`` without a
+        ``clip_high`` makes the clipping symmetric again."""
+        if "clip" in changes and "clip_high" not in changes:
+            changes["clip_high"] = None
         return replace(self, **changes)
 
     # ------------------------------------------------------------- derived
@@ -235,4 +265,6 @@ class Params:
             d["convention"] = self.convention
         if self.clip is not None:
             d["clip"] = _fmt(self.clip)
+            if self.clip_high != self.clip:
+                d["clip_high"] = _fmt(self.clip_high)
         return d

@@ -36,7 +36,8 @@ def test_variants_and_derived_coefficients():
                                 dict(beta="1", eps="-1e-9"), dict(beta="1", p0="0"), dict(beta="1", norm="x"),
                                 dict(beta="1", group_size="1"), dict(beta="1", group_size="2.5"),
                                 dict(beta="1", norm="mean", group_size="4", convention="trl"),
-                                dict(beta="1", clip="-0.1"), dict(beta="1", clip="1.01"),
+                                dict(beta="1", clip="-0.1"), dict(beta="1", clip="1"), dict(beta="1", clip="1.01"),
+                                dict(beta="1", clip="0.2", clip_high="-0.1"), dict(beta="1", clip_high="0.2"),
                                 dict(beta="1", clip="nan"), dict(beta="1", clip=float("inf"))])
 def test_invalid(kw):
     kw = {"p_ref": "0.5", **kw}
@@ -51,3 +52,11 @@ def test_clip_is_part_of_the_variant():
     assert P != P.with_(clip=None) and "clip" not in P.with_(clip=None).as_dict()
     assert Params.parse(beta="1", p_ref="0.5", clip="none").clip is None
     assert P.with_(clip=0.25).clip == Fraction(1, 4)  # floats are read exactly, like parse
+
+
+def test_asymmetric_clip():
+    P = Params.parse(beta="1", p_ref="0.5", clip="0.2", clip_high="0.28")
+    assert (P.clip, P.clip_high) == (Fraction(1, 5), Fraction(7, 25))
+    assert P.as_dict()["clip_high"] == "0.28" and Params.parse(**P.as_dict()) == P
+    assert Params.parse(beta="1", p_ref="0.5", clip="0.2").clip_high == Fraction(1, 5)  # symmetric by default
+    assert P.with_(clip="0.1").clip_high == Fraction(1, 10)

@@ -6,8 +6,12 @@ import importlib
 import pytest
 
 MODULES = ["domains", "rewrites", "derivation", "finite_space", "weights", "contrastive", "policy",
-           "recurrence", "stability", "variants", "numeric", "symbols", "general_space", "group_weights", "__init__"]
-OTHERS = ["grpo_symbolic.verify.verdict", "grpo_symbolic.audit.golden", "grpo_symbolic.audit.runner"]
+           "recurrence", "stability", "variants", "numeric", "symbols", "general_space", "group_weights", "clipped",
+           "__init__"]
+OTHERS = ["grpo_symbolic.verify.verdict", "grpo_symbolic.audit.golden", "grpo_symbolic.audit.runner",
+          "grpo_symbolic.params"] + [f"grpo_symbolic.exact.{m}" for m in (
+              "fixed_points", "orbit", "logit_map", "weights", "group_weights", "dynamics", "clipped", "boundary",
+              "arbutil")] + ["grpo_symbolic.numeric.maps", "grpo_symbolic.numeric.phase"]
 
 
 @pytest.mark.parametrize("name", MODULES)

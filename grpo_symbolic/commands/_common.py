@@ -25,11 +25,20 @@ def add_variant_arguments(p, *, defaults: bool = True) -> None:
                         "trl (Bessel std + eps), mean (no std)")
 
 
+def add_clip_arguments(p) -> None:
+    """``--clip E [--clip-high EH]``: the GRPO-Clip ratio range ``[1 - E, 1 + EH]``."""
+    p.add_argument("--clip", default=None,
+                   help="clip range eps_low in [0, 1): the ratio is clipped to [1 - E, 1 + EH] (default: no clip)")
+    p.add_argument("--clip-high", dest="clip_high", default=None,
+                   help="upper clip range eps_high >= 0 (default: the same as --clip; DAPO uses 0.28)")
+
+
 def params_from_args(args) -> Params:
     """The :class:`Params` of the variant options (InputError on bad values)."""
     return Params.parse(norm=args.norm, beta=args.beta, alpha=args.alpha, eps=args.eps,
                         p_ref=args.p_ref, p0=args.p0, group_size=args.group_size,
-                        convention=args.convention)
+                        convention=args.convention, clip=getattr(args, "clip", None),
+                        clip_high=getattr(args, "clip_high", None))
 
 
 def parse_int(text, name: str, lo: int, hi: int) -> int:

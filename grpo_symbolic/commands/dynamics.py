@@ -5,17 +5,21 @@ writes it to FILE and prints the usual tables)::
 
     {"params": {...as given...},
      "fixed_points": [{"logit", "p", "one_minus_p", "slope", "stable", ...}, ...],
-     "orbit": {"kind": "converges|cycle|to_one|unresolved", "period", "logits", "limit_logit", ...},
+     "orbit": {"kind": "converges|cycle|to_one|bounded|unresolved", "period", "logits", "limit_logit", ...},
      ...}
 
 Fixed points are sorted by logit; numbers are decimal strings with ``--digits``
 significant digits; ``slope`` is the derivative of the full alpha-mixed map at the
 fixed point and ``stable`` is ``|slope| < 1`` (certified with Arb balls).
+With ``--clip E [--clip-high EH]`` the map is the clipped one
+(:mod:`grpo_symbolic.exact.clipped`), ``params`` gains ``"clip": {"low", "high"}``, and the
+orbit may be ``bounded`` (a certified trapping interval, no convergence or cycle certificate).
 """
 
 from __future__ import annotations
 
-from ._common import add_json_argument, add_variant_arguments, emit_json, json_to_stdout, params_from_args, parse_int
+from ._common import (add_clip_arguments, add_json_argument, add_variant_arguments, emit_json, json_to_stdout,
+                      params_from_args, parse_int)
 
 NAME = "dynamics"
 ORDER = 10
@@ -25,6 +29,7 @@ HELP = "certified fixed points, stability and orbit of the PoS map"
 def add_arguments(p) -> None:
     """The variant, the precision and the orbit budget."""
     add_variant_arguments(p)
+    add_clip_arguments(p)
     p.add_argument("--digits", default="30", help="significant digits of every reported number (default 30)")
     p.add_argument("--steps", default="10000", help="orbit step budget (default 10000)")
     add_json_argument(p, "one object {params, fixed_points, orbit, ...}")
@@ -101,4 +106,7 @@ def _orbit_text(o: dict) -> str:
         return f"attracting cycle of period {o['period']}: p in {{{', '.join(_short(x) for x in o['p'])}}}"
     if o["kind"] == "to_one":
         return "p_n -> 1 (log-odds -> +inf)"
+    if o["kind"] == "bounded":
+        lo, hi = o["evidence"]["trapping_interval"]
+        return f"bounded: stays in the trapping interval [{lo}, {hi}] (log-odds) for ever"
     return "unresolved"

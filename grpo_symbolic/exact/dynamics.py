@@ -95,6 +95,10 @@ class DynamicsReport:
                          "stable": b.stable, "reason": b.reason}
                         for b in self.boundary]
         given = dict(self.params.given) or self.params.as_dict()
+        if self.params.clip is not None:  # the clip range as given (high defaults to low)
+            d = self.params.as_dict()
+            low = str(given.get("clip", d["clip"]))
+            given["clip"] = {"low": low, "high": str(given.pop("clip_high", d.get("clip_high", low)))}
         return {
             "params": given,
             "variant": self.params.variant_name,
@@ -117,6 +121,10 @@ def compute_dynamics(params: Params, digits: int = 30, steps: int = 10_000) -> D
     points and the classified orbit from ``p0`` (default ``p_ref``)."""
     if not 1 <= digits <= MAX_DIGITS:
         raise ValueError(f"digits must lie in [1, {MAX_DIGITS}]")
+    if params.clip is not None:
+        from .clipped import clipped_dynamics
+
+        return clipped_dynamics(params, digits=digits, steps=steps)
     m = LogitMap(params)
     fixed, iso = fixed_points(m, digits=digits)
     boundary = boundary_fixed_points(m, digits=digits)
