@@ -12,7 +12,7 @@ import pytest
 from grpo_symbolic.audit import golden
 from grpo_symbolic.audit.registry import CLAIMS, load_claims, run_claim
 from grpo_symbolic.audit.runner import audit_json, run_audit
-from grpo_symbolic.audit.statements import statement_ids
+from grpo_symbolic.audit.statements import audit_ids
 from grpo_symbolic.cli import main
 from grpo_symbolic.verify.verdict import (PROVED, REFUTED, REQUIRED, ContractError, Result, check_contract, proved,
                                           undecided, walk)
@@ -63,7 +63,7 @@ def test_contract_refuses_unearned_labels():
 
 
 def test_every_claim_satisfies_the_contract(reports):
-    assert [r.id for r in reports] == list(statement_ids())
+    assert [r.id for r in reports] == audit_ids()
     for rep in reports:
         for r in walk(rep.result):
             check_contract(r.verdict, r.certificate)
@@ -87,7 +87,7 @@ def test_refutations_carry_an_exact_point_and_a_recheck(reports):
 
 def test_no_error_and_every_verdict_pinned(reports):
     assert not [r.id for r in reports if r.result.evidence.get("kind") == "error"]
-    assert set(golden.pinned()) == set(statement_ids())
+    assert set(golden.pinned()) == set(audit_ids())
     assert golden.differences(golden.computed_of(reports)) == []
 
 

@@ -14,7 +14,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from .statements import statements
+from .statements import all_statements
 
 TEMPLATE = '''r"""Proof script for `{id}` — {source}.
 
@@ -46,7 +46,7 @@ def script_name(cid: str) -> str:
 
 
 def render(cid: str) -> str:
-    st = statements()[cid]
+    st = all_statements()[cid]
     text = textwrap.indent(st.text.replace(chr(34) * 3, chr(39) * 3), "    ")  # raw docstring: no escaping
     name = script_name(cid)
     return TEMPLATE.format(id=cid, source=st.source.replace('"', "'"), text=text, path=f"proofs/{name}",
@@ -56,7 +56,7 @@ def render(cid: str) -> str:
 def write_all(directory: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     out = []
-    for cid in statements():
+    for cid in all_statements():
         path = directory / script_name(cid)
         path.write_text(render(cid), encoding="utf-8")
         out.append(path)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..verify.checks import RECORDER, Recorder
-from .statements import statements
+from .statements import all_statements
 from ..verify.verdict import Result, internal_error, undecided
 
 CLAIMS: dict[str, Callable[[], Result]] = {}
@@ -62,7 +62,7 @@ class ClaimReport:
 
 def run_claim(cid: str) -> ClaimReport:
     load_claims()
-    st = statements()[cid]
+    st = all_statements()[cid]
     fn = CLAIMS.get(cid)
     rec = Recorder()
     RECORDER.append(rec)

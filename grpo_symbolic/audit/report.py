@@ -24,7 +24,8 @@ def print_table(reports, console=None) -> None:
 
     con = console or Console()
     wide = con.width >= 120
-    t = Table(title="Audit of arXiv 2503.06639v4 (every statement, paper order)", title_justify="left",
+    t = Table(title="Audit of arXiv 2503.06639v4 (every statement in paper order, then the findings beyond it)",
+              title_justify="left",
               show_lines=False)
     t.add_column("id", no_wrap=True)
     if wide:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from .registry import ClaimReport, load_claims, run_claim
-from .statements import statement_ids
+from .statements import audit_ids
 
 
 def run_audit(ids: Iterable[str] | None = None, progress: Callable[[str], None] | None = None) -> list[ClaimReport]:
     load_claims()
-    wanted = list(statement_ids()) if ids is None else list(ids)
+    wanted = audit_ids() if ids is None else list(ids)
     out = []
     for cid in wanted:
         if progress:

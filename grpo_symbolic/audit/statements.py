@@ -92,3 +92,34 @@ def statements() -> dict[str, Statement]:
 
 def statement_ids() -> list[str]:
     return list(statements())
+
+
+@lru_cache(maxsize=1)
+def findings() -> dict[str, Statement]:
+    """The findings beyond the paper (``FINDINGS.md``), in the order of its ID index."""
+    raw = resources.files(__package__).joinpath("FINDINGS.md").read_text(encoding="utf-8")
+    body, index = raw.split("## ID index", 1)
+    order = [t for t in re.split(r"[,\s]+", index) if re.fullmatch(r"[a-z0-9][a-z0-9.\-]*", t)]
+    blocks = {}
+    current = None
+    for line in body.splitlines():
+        m = _ENTRY.match(line)
+        if m:
+            current = m.group("id")
+            blocks[current] = (_source_of(m.group("rest"), "Findings"), [line])
+        elif current is not None and line.strip():
+            blocks[current][1].append(line)
+        elif not line.strip():
+            current = None
+    return {sid: Statement(sid, "Findings beyond the paper", blocks[sid][0], "\n".join(blocks[sid][1]))
+            for sid in order}
+
+
+def all_statements() -> dict[str, Statement]:
+    """The paper's statements, then the findings beyond the paper."""
+    return {**statements(), **findings()}
+
+
+def audit_ids() -> list[str]:
+    """Every id the audit checks: the paper's statements, then the findings."""
+    return list(all_statements())

@@ -44,10 +44,10 @@ def run(args) -> int:
 
 def _selected_ids(only) -> list[str] | None:
     """The statement ids of ``--only`` (None: all); InputError for an unknown id."""
-    from ..audit.statements import statement_ids
+    from ..audit.statements import audit_ids
 
     ids = split_ids(only, "statement")
-    unknown = [s for s in ids or () if s not in statement_ids()]
+    unknown = [s for s in ids or () if s not in audit_ids()]
     if unknown:
         raise InputError(f"unknown statement id {unknown[0]!r} (see grpo_symbolic/audit/STATEMENTS.md)")
     return ids
@@ -83,8 +83,8 @@ def _report_drift(reports) -> int:
 def _run_with_progress(args, ids):
     """``run_audit(ids)`` with a progress bar on stderr (when it is a terminal)."""
     from ..audit.runner import run_audit
-    from ..audit.statements import statement_ids
+    from ..audit.statements import audit_ids
 
-    total = len(ids) if ids is not None else len(statement_ids())
+    total = len(ids) if ids is not None else len(audit_ids())
     with progress_bar(args, "auditing", total) as tick:
         return run_audit(ids, progress=tick)

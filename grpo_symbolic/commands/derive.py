@@ -1,6 +1,8 @@
 """``grpo-symbolic derive``: the paper's formulas derived with SymPy, step by checked step.
 
 ``grpo-symbolic derive --norm {std,mean} --alpha A [--latex | --json]``
+``grpo-symbolic derive --clip``: the clipped-GRPO derivations (the reduction to one variable,
+the closed-form maximiser, the fixed points).
 ``grpo-symbolic derive --general``: the two-KL statements of App. E (Lemmas 2-3, eq. (18),
 Thm 9 and its recursion, amplification, Table 1 rows 5-6) on an arbitrary finite outcome
 space (class sizes symbolic), exactly the derivations the audit uses.
@@ -34,6 +36,8 @@ def add_arguments(p) -> None:
     p.add_argument("--outcomes", default="4", help="size K of the finite outcome space (2..8); default 4")
     p.add_argument("--success", default="0,1",
                    help="comma-separated success outcomes, a nonempty proper subset of 0..K-1; default 0,1")
+    p.add_argument("--clip", action="store_true",
+                   help="the clipped-GRPO derivations (surrogate, reduction, closed-form maximiser, fixed points)")
     p.add_argument("--general", action="store_true",
                    help="the App. E statements on an arbitrary finite space (the audit's proofs); "
                         "ignores --norm/--alpha/--outcomes/--success")
@@ -79,6 +83,8 @@ def run(args) -> int:
 
     if args.general:
         return _report(args, *_general())
+    if args.clip:
+        return _report(args, *_clipped())
     norm = str(args.norm).strip()
     if norm not in ("std", "mean"):
         raise InputError(f"norm must be one of std, mean, got {args.norm!r}")
@@ -93,6 +99,14 @@ def _general() -> tuple[dict, list]:
 
     info = {"norm": "any", "alpha": "alpha", "K": "n_S + n_F (symbolic)", "success": ("1..n_S",)}
     return info, list(general_derivations().values())
+
+
+def _clipped() -> tuple[dict, list]:
+    """The clipped-GRPO derivations (:mod:`grpo_symbolic.symbolic.clipped`)."""
+    from ..symbolic.clipped import clipped_derivations
+
+    info = {"norm": "std and mean", "alpha": "alpha", "K": "5 and general", "success": ("0", "1")}
+    return info, list(clipped_derivations().values())
 
 
 def _report(args, info, derivations) -> int:

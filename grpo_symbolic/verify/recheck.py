@@ -170,7 +170,13 @@ def _engine(leaf, a):
         pr = mp.mpf(Fraction(kw.get("p_ref", "0.2")).numerator) / Fraction(kw.get("p_ref", "0.2")).denominator
         Lr = mp.log(pr) - mp.log(1 - pr)
 
+        clip = kw.get("clip")
+
         def step(L):
+            if clip is not None:  # the clipped closed form as derived (sorted thresholds)
+                from ..symbolic.clipped import clipped_step_logit
+
+                return clipped_step_logit(L, Lr, beta, al, norm, eps, Fraction(clip), Fraction(clip))
             p, q = 1 / (1 + mp.exp(-L)), 1 / (1 + mp.exp(L))
             om = mp.mpf(1) if norm == "mean" else 1 / mp.sqrt(p * q + eps)
             return al * Lr + (1 - al) * L + om / beta
@@ -197,6 +203,10 @@ def _engine(leaf, a):
         elif o.kind == "to_one":
             if not all(b_ > a_ for a_, b_ in zip(traj, traj[1:])):
                 raise RecheckError("engine: brute-force orbit not increasing although certified to_one")
+        elif o.kind == "bounded":
+            lo, hi = (mp.mpf(x) for x in o.evidence["trapping_interval"])
+            if not all(lo - mp.mpf(10) ** -12 <= x <= hi + mp.mpf(10) ** -12 for x in traj[o.steps_used:]):
+                raise RecheckError("engine: brute-force orbit leaves the certified trapping interval")
         for f in rep.fixed:  # fixed points satisfy the p-space fixed-point equation
             if abs(step(f.logit) - f.logit) > mp.mpf(10) ** -25 * (1 + abs(f.logit)):
                 raise RecheckError(f"engine: {f.logit} is not a fixed point of the brute-force map")

@@ -78,14 +78,14 @@ def odds_sub(expr, q=p):
 
 # ------------------------------------------------------------- engine
 @lru_cache(maxsize=None)
-def dyn(norm="std", beta="1", alpha="1", eps="1e-5", p_ref="0.2", p0=None, digits=30):
-    P = Params.parse(norm=norm, beta=beta, alpha=alpha, eps=eps, p_ref=p_ref, p0=p0)
+def dyn(norm="std", beta="1", alpha="1", eps="1e-5", p_ref="0.2", p0=None, digits=30, clip=None):
+    P = Params.parse(norm=norm, beta=beta, alpha=alpha, eps=eps, p_ref=p_ref, p0=p0, clip=clip)
     return compute_dynamics(P, digits=digits, steps=20000)
 
 
-def command(norm="std", beta="1", alpha="1", eps="1e-5", p_ref="0.2", p0=None) -> str:
+def command(norm="std", beta="1", alpha="1", eps="1e-5", p_ref="0.2", p0=None, clip=None) -> str:
     s = f"grpo-symbolic dynamics --norm {norm} --beta {beta} --alpha {alpha} --eps {eps} --p-ref {p_ref}"
-    return s + (f" --p0 {p0}" if p0 else "") + " --json"
+    return s + (f" --p0 {p0}" if p0 else "") + (f" --clip {clip}" if clip else "") + " --json"
 
 
 def engine_evidence(rep, **kw) -> dict:
