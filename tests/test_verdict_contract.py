@@ -111,3 +111,42 @@ def test_audit_json_has_certificates(reports):
     doc = audit_json(reports)
     kinds = {c["evidence"]["certificate"]["kind"] for c in doc["claims"]}
     assert {"symbolic", "interval", "counterexample", "reproduction", "argument", "none"} <= kinds
+
+
+def test_an_open_numeric_disagreement_leaves_the_identity_undecided(monkeypatch):
+    """A disagreement that Arb cannot confirm is retried at rising precision and, if still
+    open, the identity is undecided: never proved, never refuted."""
+    import sympy as sp
+
+    from grpo_symbolic.verify import checks
+    from grpo_symbolic.verify.domains import prob
+
+    p = sp.Symbol("p", positive=True)
+    monkeypatch.setattr(checks, "_confirm_difference", lambda *a, **k: None)
+    r = checks.identity(p, p + sp.Rational(1, 10**20), [prob(p)], name="off by 1e-20")
+    assert r.verdict == "undecided" and r.evidence["numeric_check"]["open_points"]
+    ok = checks.identity(sp.exp(sp.log(p) * 2), p**2, [prob(p)], name="exp(2 log p) = p^2")
+    assert ok.verdict == "proved" and "open_points" not in ok.evidence["numeric_check"]
+
+
+def test_an_unwitnessed_engine_claim_is_undecided_not_refuted():
+    from grpo_symbolic.audit.claims._common import witness
+
+    r = witness("a 2-cycle at beta = 1, p_ref = 0.2", lambda rep: rep.orbit.kind == "cycle", refutes=True,
+                beta="1", p_ref="0.2", eps="1e-5")
+    assert r.verdict == "undecided"
+
+
+def test_recheck_refuses_an_inequality_with_no_evaluable_point():
+    import sympy as sp
+
+    from grpo_symbolic.verify.checks import Spec
+    from grpo_symbolic.verify.domains import prob
+    from grpo_symbolic.verify.recheck import RecheckError, recheck
+    from grpo_symbolic.verify.verdict import certified
+
+    p = sp.Symbol("p", positive=True)
+    forged = certified("forged", {"scope": "whole domain"})
+    forged.spec = Spec("inequality", dict(expr=sp.sqrt(-p), rel=">", variables=[prob(p)], name="never real"))
+    with pytest.raises(RecheckError):
+        recheck(forged)
