@@ -26,6 +26,14 @@ every point, ``refuted`` if it is certainly false at one (the first is reported)
 3. Otherwise ``undecided``, with the fraction of the domain covered (always 0 for
    predicates over fixed points or orbits: a grid search proves nothing about
    the continuum) and the number of points checked.
+
+**Clipping** (the domain gives ``clip_low``, and optionally ``clip_high``, which defaults to
+``clip_low``): each point's engine is ``compute_dynamics`` with ``Params(clip=clip_low,
+clip_high=clip_high)`` (the clipped map), and ``h dh g dg p_n L_n`` use the kernel's
+clipped map at the exact parameters.  Ranges of ``clip_low`` / ``clip_high`` are
+continuous dimensions like any other: orbit and fixed-point claims go through the search
+(coverage 0), and the claims file refuses map claims that would need the clipped map on an
+interval of a parameter.
 """
 
 from __future__ import annotations
@@ -52,7 +60,7 @@ MAX_ESCALATIONS = 100
 #: (Arb bits, extra engine digits) of the successive attempts at one point
 LEVELS = ((128, 0), (420, 70), (1100, 270))
 P_LIKE = ("p_ref", "p0", "p")
-ORDER = ("p_ref", "beta", "alpha", "eps", "p0", "p")
+ORDER = ("p_ref", "beta", "alpha", "eps", "p0", "p", "clip_low", "clip_high")
 _ENGINES: dict = {}
 _ENGINE_CACHE = 256
 
@@ -75,7 +83,8 @@ class ClaimResult:
 
 
 def _engine(params: Params, digits: int, steps: int) -> PointEngine:
-    key = (params.norm, params.beta, params.alpha, params.eps, params.p_ref, params.p0, digits, steps)
+    key = (params.norm, params.beta, params.alpha, params.eps, params.p_ref, params.p0, params.clip,
+           params.clip_high, digits, steps)
     e = _ENGINES.get(key)
     if e is None:
         if len(_ENGINES) >= _ENGINE_CACHE:
@@ -115,11 +124,16 @@ class Checker:
         v.update(assignment)
         if self.dom.p0_is_p_ref:
             v["p0"] = v["p_ref"]
+        if self.dom.clip_high_is_low:
+            v["clip_high"] = v["clip_low"]
         return v
 
     def params(self, norm: str, v: dict) -> Params:
         p0 = None if self.dom.p0_is_p_ref else v["p0"]
-        return Params(norm=norm, beta=v["beta"], alpha=v["alpha"], eps=v["eps"], p_ref=v["p_ref"], p0=p0)
+        clip = v.get("clip_low") if self.dom.clipped else None
+        clip_high = v.get("clip_high") if self.dom.clipped else None
+        return Params(norm=norm, beta=v["beta"], alpha=v["alpha"], eps=v["eps"], p_ref=v["p_ref"], p0=p0,
+                      clip=clip, clip_high=clip_high)
 
     def eval_point(self, norm: str, assignment: dict, trace: bool = False):
         """Truth value at one exact point, with escalating precision.
@@ -157,7 +171,7 @@ class Checker:
     def describe_point(self, norm: str, assignment: dict) -> dict:
         v = self.values(assignment)
         d = {"norm": norm}
-        for k in ("beta", "alpha", "eps", "p_ref", "p0", "p"):
+        for k in ("beta", "alpha", "eps", "p_ref", "p0", "p", "clip_low", "clip_high"):
             if k == "p0" and self.dom.p0_is_p_ref:
                 continue
             if k in v:

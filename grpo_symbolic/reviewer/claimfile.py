@@ -22,6 +22,14 @@ is required when a claim uses ``norm = "std"``), ``p0`` to ``p_ref`` (the paper'
 start ``pi_0 = pi_ref``).  ``p`` declares a free PoS variable for predicates about
 the map itself.
 
+``clip_low`` (in ``[0, 1)``) and ``clip_high`` (``>= 0``, default ``clip_low``) make the map
+the clipped one of GRPO-Clip (the ratio clipped to ``[1 - clip_low, 1 + clip_high]``,
+:class:`grpo_symbolic.exact.clipped.ClippedMap`); without ``clip_low`` there is no clipping
+and ``clip_high`` is an error.  The clipped map is evaluated at exact parameter points only:
+a claim that evaluates it (``h dh g dg p_n L_n``) without fixed points or orbits, and so
+would be decided by interval branch and bound, must give ``beta alpha eps p_ref clip_low
+clip_high`` as values or lists (ranges of ``p`` and ``p0`` are fine).
+
 Optional budgets: ``search`` (points tried when looking for a counterexample on a
 continuous domain; default 64), ``boxes`` (branch-and-bound boxes; default 4000),
 ``digits`` (engine digits of the first attempt; default 30), ``steps`` (orbit step
@@ -52,7 +60,9 @@ MAX_CLAIMS = 500
 MAX_LIST = 1000
 MAX_POINTS = 2000  # points of the finite part of a domain
 MAX_CLAIM_WORK = 40_000_000  # points x estimated evaluation steps, per claim
-DOMAIN_KEYS = ("p_ref", "beta", "alpha", "eps", "p0", "p")
+DOMAIN_KEYS = ("p_ref", "beta", "alpha", "eps", "p0", "p", "clip_low", "clip_high")
+#: parameters of the map itself (what the clipped map needs as exact values)
+MAP_PARAMS = ("beta", "alpha", "eps", "p_ref", "clip_low", "clip_high")
 CLAIM_KEYS = ("id", "title", "norm", "domain", "predicate", "expect", "search", "boxes", "digits", "steps")
 EXPECT = ("certified", "refuted", "undecided")
 BUDGETS = {"search": (64, 0, 5000), "boxes": (4000, 0, 200_000), "digits": (30, 10, 300),
@@ -94,6 +104,13 @@ class Domain:
     norms: tuple
     dims: dict  # name -> tuple[Fraction] | Range
     p0_is_p_ref: bool
+    #: clip_high not given: it equals clip_low (symmetric clipping)
+    clip_high_is_low: bool = False
+
+    @property
+    def clipped(self) -> bool:
+        """The map is the clipped one (the domain gives ``clip_low``)."""
+        return "clip_low" in self.dims
 
     def describe(self) -> dict:
         d = {"norm": list(self.norms)}
@@ -101,6 +118,8 @@ class Domain:
             d[k] = v.describe() if isinstance(v, Range) else [_fmt(x) for x in v]
         if self.p0_is_p_ref:
             d["p0"] = "p_ref"
+        if self.clip_high_is_low:
+            d["clip_high"] = "clip_low"
         return d
 
     def continuous(self, names) -> list:
@@ -314,6 +333,11 @@ def _domain(dom: dict, norms, pred: Predicate, fail) -> Domain:
         fail("missing parameter 'eps' (required with norm = \"std\"; use eps = 0 for no smoothing)", None)
     if "p" in pred.names and "p" not in dom:
         fail("the predicate uses p: give its range, e.g. p = {gt = 0, lt = 1}", None)
+    if "clip_high" in dom and "clip_low" not in dom:
+        fail("clip_high needs clip_low (the lower clip range; clip_high defaults to it)", "clip_high")
+    used = [k for k in ("clip_low", "clip_high") if k in pred.names]
+    if used and "clip_low" not in dom:
+        fail(f"the predicate uses {used[0]}: give clip_low (and optionally clip_high) in the domain", None)
     dims = {}
     for k in DOMAIN_KEYS:
         if k in dom:
@@ -330,7 +354,24 @@ def _domain(dom: dict, norms, pred: Predicate, fail) -> Domain:
     if n_finite * pred.work > MAX_CLAIM_WORK:
         fail(f"claim too expensive: {n_finite} points times about {pred.work} evaluation steps (at most "
              f"{MAX_CLAIM_WORK} in all); use fewer points or shorter quantifiers", None)
-    return Domain(tuple(norms), dims, p0_is_p_ref)
+    if "clip_low" in dims:
+        _check_clipped_map(dims, norms, pred, fail)
+    return Domain(tuple(norms), dims, p0_is_p_ref, "clip_low" in dims and "clip_high" not in dims)
+
+
+def _check_clipped_map(dims, norms, pred: Predicate, fail) -> None:
+    """The clipped map is evaluated at exact parameter points only (the kernel's
+    :meth:`~grpo_symbolic.exact.clipped.ClippedMap.g_arb` takes exact parameters): refuse a
+    claim that would evaluate it on an interval of one of its parameters, i.e. a map claim
+    (no fixed points or orbits, so decided by interval branch and bound) with such a range."""
+    if not pred.uses_map or pred.uses_engine:
+        return  # engine claims are evaluated at exact points only
+    for k in MAP_PARAMS:
+        if k == "eps" and "std" not in norms and "eps" not in pred.names:
+            continue  # the mean-only map does not use eps
+        if isinstance(dims.get(k), Range):
+            fail(f"{k} is a range, but the clipped map (h, dh, g, dg, p_n, L_n with clip_low) is evaluated "
+                 f"at exact parameter points only, not on intervals: give {k} as a value or a list", k)
 
 
 #: (lower end, may the lower end be closed, upper end, may the upper end be closed)
@@ -341,9 +382,11 @@ _LIMITS = {
     "beta": (Fraction(0), False, None, True),
     "alpha": (Fraction(0), True, Fraction(1), True),
     "eps": (Fraction(0), True, None, True),
+    "clip_low": (Fraction(0), True, Fraction(1), False),
+    "clip_high": (Fraction(0), True, Fraction(10**6), True),
 }
 _WHERE = {"p_ref": "in (0, 1)", "p0": "in (0, 1)", "p": "in (0, 1)", "beta": "> 0", "alpha": "in [0, 1]",
-          "eps": ">= 0"}
+          "eps": ">= 0", "clip_low": "in [0, 1)", "clip_high": "in [0, 1e6]"}
 
 
 def _number(k, v, fail, what=""):

@@ -24,10 +24,10 @@ from flint import arb
 
 from ..exact.arbutil import abs_range, arb_prec, to_arb
 from ..exact.fixed_points import arb_mid_fraction
-from .engine import BFPItem, Coll, FPItem, PointEngine
+from .engine import BFPItem, Coll, FPItem, Kind, PointEngine
 from .language import Node, Predicate
-from .values import (UNDEF, UNKNOWN, BallMap, Iv, Pos, _exact, as_ball, div, endpoints, finite_or_unknown,
-                     is_special, logit_of, monotone, mul, pow_int, safe_exp)
+from .values import (UNDEF, UNKNOWN, BallMap, ClippedBallMap, Iv, Pos, _exact, as_ball, div, endpoints,
+                     finite_or_unknown, is_special, logit_of, monotone, mul, pow_int, safe_exp)
 
 #: at most this many comparison records are kept for the evidence
 TRACE_LIMIT = 400
@@ -50,10 +50,21 @@ class Env:
         #: heuristic for choosing the branch-and-bound split; never used for verdicts)
         self.probe: list | None = None
 
-    def map(self) -> BallMap:
+    @property
+    def clipped(self) -> bool:
+        """The map is the clipped one (GRPO-Clip): the domain gives ``clip_low``."""
+        return self.values.get("clip_low") is not None
+
+    def map(self):
+        """The map at these parameters: :class:`BallMap`, or the kernel's clipped map
+        (:class:`ClippedBallMap`, exact parameters only) when ``clip_low`` is given."""
         if self._map is None:
             v = self.values
-            self._map = BallMap(self.norm, v["beta"], v["alpha"], v["eps"], v["p_ref"])
+            if self.clipped:
+                self._map = ClippedBallMap(self.norm, v["beta"], v["alpha"], v["eps"], v["p_ref"], v["clip_low"],
+                                           v.get("clip_high", v["clip_low"]))
+            else:
+                self._map = BallMap(self.norm, v["beta"], v["alpha"], v["eps"], v["p_ref"])
         return self._map
 
     def iterate(self, k: int):
@@ -389,6 +400,8 @@ class _Eval:
             name = n.value
             if name == "points":
                 return o.points
+            if name == "kind" and isinstance(o.kind, str):
+                return Kind(o.kind)
             return getattr(o, name)
         item = self.value(base, scope)
         if isinstance(item, (FPItem, BFPItem)):
@@ -619,6 +632,10 @@ def compare(op: str, a, b):
         return False
     if a is UNKNOWN or b is UNKNOWN:
         return None
+    if isinstance(a, Kind) or isinstance(b, Kind):  # orbit.kind == 'bounded' & co (three-valued)
+        kind, wanted = (a, b) if isinstance(a, Kind) else (b, a)
+        r = kind.is_(wanted)
+        return r if op == "==" else _not(r)
     if isinstance(a, str) or isinstance(b, str):
         eq = a == b
         return eq if op == "==" else (not eq)
@@ -786,6 +803,8 @@ def show(v, digits: int = 20):
         return v
     if isinstance(v, str):
         return v
+    if isinstance(v, Kind):
+        return v.name
     if isinstance(v, Fraction):
         if v.denominator == 1:
             return str(v.numerator)

@@ -22,10 +22,13 @@ Grammar (informally)::
             | count(INT)          (n = a, a+1, ...: "for all n >= a"; the only generator
                                    of an all/any; n appears only as p_n(n + c), L_n(n + c))
 
-Names: the parameters ``p_ref beta alpha eps p0``, the free PoS variable ``p``,
+Names: the parameters ``p_ref beta alpha eps p0 clip_low clip_high`` (the clip ranges only
+when the domain gives ``clip_low``), the free PoS variable ``p``,
 quantifier variables, the collections above and ``orbit``.  Functions:
 ``h dh g dg p_n L_n logit sigmoid sqrt exp log abs min max len all any``.
-String constants appear only in comparisons with ``orbit.kind``.
+String constants appear only in comparisons with ``orbit.kind`` (``'converges'``,
+``'cycle'``, ``'to_one'``, ``'bounded'``; ``'bounded'`` is a property implied by the
+first two: the log-odds of the orbit stay in a bounded interval).
 
 Limits (each violation is an error, not a slow run): text <= 4000 characters,
 <= 400 syntax nodes, nesting depth <= 32, integer exponents ``|k| <= 64``,
@@ -59,7 +62,9 @@ COUNT_PREFIX = 64
 #: assumed size of a fixed-point collection when estimating the cost
 COLL_SIZE = 16
 
-PARAMS = ("p_ref", "beta", "alpha", "eps", "p0")
+PARAMS = ("p_ref", "beta", "alpha", "eps", "p0", "clip_low", "clip_high")
+#: the clip ranges of GRPO-Clip (the map is the clipped one when the domain gives clip_low)
+CLIP_PARAMS = ("clip_low", "clip_high")
 FREE = ("p",)
 COLLECTIONS = {"fixed_points": "fp", "stable_fixed_points": "fp", "unstable_fixed_points": "fp",
                "boundary_fixed_points": "bfp"}
@@ -67,7 +72,11 @@ ORBIT = "orbit"
 FP_ATTRS = {"p": "num", "logit": "num", "one_minus_p": "num", "slope": "num", "stable": "bool"}
 BFP_ATTRS = {"p": "num", "slope": "num", "stable": "bool"}
 ORBIT_ATTRS = {"kind": "kind", "period": "int", "limit": "num", "points": "coll:num", "multiplier": "num"}
-KINDS = ("converges", "cycle", "to_one")
+#: orbit kinds a predicate can test.  converges / cycle / to_one exclude each other;
+#: bounded (the log-odds stay bounded: p_n stays in a closed sub-interval of (0, 1)) holds for
+#: converges and cycle, fails for to_one, and is what the clipped engine certifies with a
+#: trapping interval when it has no convergence or cycle certificate
+KINDS = ("converges", "cycle", "to_one", "bounded")
 #: functions of one number: name -> (argument meaning, result type)
 NUM_FUNCS = {"h": "PoS", "dh": "PoS", "g": "log-odds", "dg": "log-odds", "logit": "x", "sigmoid": "x",
              "sqrt": "x", "exp": "x", "log": "x", "abs": "x"}
@@ -130,7 +139,7 @@ class Predicate:
         """Parameters (and ``p``) the truth value can depend on."""
         deps = set(self.names)
         if self.uses_map or self.uses_engine:
-            deps |= {"p_ref", "beta", "alpha", "eps", "norm"}
+            deps |= {"p_ref", "beta", "alpha", "eps", "norm", "clip_low", "clip_high"}
         if self.uses_orbit or self.uses_iterates:
             deps |= {"p0"}
         if "p0" in deps:
@@ -457,7 +466,8 @@ class _Compiler:
                 ta, tb = _TYPE_WORD.get(a.type, a.type), _TYPE_WORD.get(b.type, b.type)
                 hint = ""
                 if "str" in kinds:
-                    hint = " (strings are allowed only as orbit.kind == 'converges' | 'cycle' | 'to_one')"
+                    hint = (" (strings are allowed only as orbit.kind == "
+                            "'converges' | 'cycle' | 'to_one' | 'bounded')")
                 elif "bool" in kinds:
                     hint = " (use the condition itself, or not ...)"
                 self.err(node, f"cannot compare a {ta} with a {tb}: {_short(self.seg(node))}{hint}")

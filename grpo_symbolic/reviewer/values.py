@@ -27,6 +27,8 @@ exists).
 ``g`` when the parameters themselves are balls or intervals: it turns the parameter values
 into balls and hands them to the kernel's :class:`~grpo_symbolic.exact.logit_map.ArbMap`
 and :mod:`~grpo_symbolic.exact.weights` (the one implementation of the map).
+:class:`ClippedBallMap` does the same for the clipped map (GRPO-Clip) through the kernel's
+:class:`~grpo_symbolic.exact.clipped.ClippedMap`, at exact parameter points only.
 """
 
 from __future__ import annotations
@@ -350,3 +352,110 @@ class BallMap:
             return parts
         out = self._map.dh(parts.s, parts.t, parts.L) if self.ok else None
         return UNKNOWN if out is None else finite_or_unknown(out)
+
+
+# --------------------------------------------------------- the clipped map
+#: ClippedMap per exact parameter point (each caches its Arb constants per precision)
+_CLIPPED: dict = {}
+_CLIPPED_CACHE = 64
+
+
+def clipped_map(norm: str, beta, alpha, eps, p_ref, clip_low, clip_high):
+    """The kernel's :class:`~grpo_symbolic.exact.clipped.ClippedMap` at an exact parameter
+    point (every value a Fraction); None if a value is an interval or not a valid point."""
+    vals = (beta, alpha, eps, p_ref, clip_low, clip_high)
+    if not all(isinstance(v, Fraction) for v in vals):
+        return None
+    key = (norm, *vals)
+    cm = _CLIPPED.get(key)
+    if cm is None:
+        from ..errors import InputError
+        from ..exact.clipped import ClippedMap
+        from ..params import Params
+
+        try:
+            cm = ClippedMap(Params(norm=norm, beta=beta, alpha=alpha, eps=eps, p_ref=p_ref,
+                                   clip=clip_low, clip_high=clip_high))
+        except InputError:
+            return None
+        if len(_CLIPPED) >= _CLIPPED_CACHE:
+            _CLIPPED.clear()
+        _CLIPPED[key] = cm
+    return cm
+
+
+def clipped_derivative(cm, X: arb):
+    """An enclosure of ``g_c'`` over the ball ``X`` when one branch of the clipped map is
+    certified to give ``g_c`` on all of ``X`` (then ``g_c`` is that C^1 branch there);
+    UNKNOWN when several branches can be active (``g_c`` may have a kink in ``X``)."""
+    from ..exact.clipped import Undecidable
+
+    try:
+        active = cm.active_branches(X)
+        if len(active) != 1:
+            return UNKNOWN
+        d = cm._derivatives_arb(X).get(next(iter(active)))
+    except (Undecidable, ValueError, ZeroDivisionError):
+        return UNKNOWN
+    return UNKNOWN if d is None else finite_or_unknown(d)
+
+
+class ClippedBallMap:
+    """``g``, ``g'``, ``h``, ``h'`` of the clipped map (GRPO-Clip) through the kernel's
+    :meth:`ClippedMap.g_arb <grpo_symbolic.exact.clipped.ClippedMap.g_arb>`.  The kernel
+    takes exact parameters, so every parameter must be a Fraction; with an interval
+    parameter (refused by the claims file) every value is UNKNOWN.  ``g'`` and ``h'`` exist
+    where one branch is active (see :func:`clipped_derivative`), else they are UNKNOWN."""
+
+    def __init__(self, norm: str, beta, alpha, eps, p_ref, clip_low, clip_high):
+        self.norm = norm
+        self.cm = clipped_map(norm, beta, alpha, eps, p_ref, clip_low, clip_high)
+
+    @property
+    def ok(self) -> bool:
+        return self.cm is not None
+
+    def _ball(self, L):
+        L = L if is_special(L) else as_ball(L)
+        if is_special(L):
+            return L
+        if not self.ok or not L.is_finite() or abs(L).upper() > EXP_LIMIT:
+            return UNKNOWN
+        return L
+
+    def g_L(self, L):
+        from ..exact.clipped import Undecidable
+
+        X = self._ball(L)
+        if is_special(X):
+            return X
+        try:
+            return finite_or_unknown(self.cm.g_arb(X))
+        except Undecidable:
+            return UNKNOWN
+
+    def dg_L(self, L):
+        X = self._ball(L)
+        return X if is_special(X) else clipped_derivative(self.cm, X)
+
+    def h(self, x):
+        """``h(x) = sigmoid(g_c(logit x))``; UNKNOWN where ``x`` may be 0 or 1."""
+        parts = pos_parts(x)
+        if is_special(parts):
+            return parts
+        if parts.L is None:
+            return UNKNOWN
+        out = self.g_L(parts.L)
+        return out if is_special(out) else Pos(out)
+
+    def dh(self, x):
+        """``h'(x) = h(1-h) g_c'(L) / (x(1-x))`` with ``L = logit x``."""
+        parts = pos_parts(x)
+        if is_special(parts):
+            return parts
+        if parts.L is None or not parts.s > 0:
+            return UNKNOWN
+        G, dG = self.g_L(parts.L), self.dg_L(parts.L)
+        if is_special(G) or is_special(dG):
+            return UNKNOWN
+        return finite_or_unknown(div(mul(s_of_L(G), dG), parts.s))
