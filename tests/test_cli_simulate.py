@@ -59,11 +59,16 @@ def test_expectation_mode_json_matches_recurrence(capsys):
 
 
 def test_clip_reports_effective_prediction(capsys):
+    """Default expectation-mode optimiser (L-BFGS): near the clipped map (ClippedMap, closed form)
+    only to ~1e-3, since it stalls at the clip kinks; far from the unclipped recurrence."""
     _, d = _json(capsys, ["simulate", "--mode", "expectation", "--prompts", "2", "--outputs", "4",
                           "--iterations", "2", "--clip", "0.2", "--beta", "2", "--eps", "1e-3"])
-    assert d["predictions"]["effective"] is not None
+    assert "ClippedMap" in d["predictions"]["effective"] and "clip=0.2," in d["predictions"]["effective"]
+    assert d["config"]["clip_high"] == 0.2  # symmetric by default
     assert d["summary"]["max_abs_mean_dev_effective"] < 1e-2
+    assert d["summary"]["max_abs_prompt_dev_effective"] < 2e-2
     assert d["summary"]["max_abs_mean_dev_group"] > 5e-2
+    assert len(d["iterations"][1]["pred_effective"]) == 2 and "max_prompt_dev_effective" in d["iterations"][1]
 
 
 def test_transformer_json(capsys):
@@ -99,6 +104,10 @@ BAD = [
     (["--clip", "2"], "clip"),
     (["--clip=-0.1"], "clip"),
     (["--clip", "nan"], "clip"),
+    (["--clip-high", "0.2"], "clip_high"),
+    (["--clip", "0.2", "--clip-high=-0.1"], "clip_high"),
+    (["--mode", "expectation", "--lr-final", "1e-3"], "lr_final"),
+    (["--lr-final", "0"], "lr-final"),
     (["--lr", "0"], "lr"),
     (["--outputs", "1"], "outputs"),
     (["--prompts", "0"], "prompts"),

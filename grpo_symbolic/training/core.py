@@ -50,7 +50,9 @@ The loss (:func:`grpo_loss`) of Algorithm 1 with the paper's mixed penalty (eq. 
            + \beta\big(\alpha\,\mathsf{KL}(\pi_\theta\|\pi_{ref})
            + (1-\alpha)\,\mathsf{KL}(\pi_\theta\|\pi_{old})\big),
 
-``f_eps(x, y) = min(x y, clip(x, 1-eps, 1+eps) y)`` (or ``x y`` without clipping),
+``f_eps(x, y) = min(x y, clip(x, 1-eps_low, 1+eps_high) y)`` (or ``x y`` without clipping;
+``eps_low = clip``, ``eps_high = clip_high``, by default ``clip``: symmetric as in TRL; DAPO's
+clip-higher is ``eps_high > eps_low``),
 ``w_i = 1/G`` for sampled outputs, ``w_o = pi_old(o)`` in exact expectation.
 """
 
@@ -134,15 +136,20 @@ def expected_advantages(success: torch.Tensor, w_plus: torch.Tensor, w_minus: to
 
 
 # ---------------------------------------------------------------------- surrogate
-def clipped_surrogate(ratio: torch.Tensor, advantages: torch.Tensor, clip: float | None = None) -> torch.Tensor:
-    """``f_eps(ratio, A) = min(ratio*A, clip(ratio, 1-eps, 1+eps)*A)`` elementwise,
-    or ``ratio*A`` when ``clip`` is None (the paper's no-clip GRPO)."""
+def clipped_surrogate(ratio: torch.Tensor, advantages: torch.Tensor, clip: float | None = None,
+                      clip_high: float | None = None) -> torch.Tensor:
+    """``f_eps(ratio, A) = min(ratio*A, clip(ratio, 1-clip, 1+clip_high)*A)`` elementwise
+    (``clip_high`` defaults to ``clip``: symmetric clipping), or ``ratio*A`` when ``clip`` is
+    None (the paper's no-clip GRPO)."""
     un = ratio * advantages
     if clip is None:
+        if clip_high is not None:
+            raise ValueError("clip_high needs clip")
         return un
-    if not 0 <= clip:
-        raise ValueError("clip must be >= 0")
-    return torch.minimum(un, torch.clamp(ratio, 1 - clip, 1 + clip) * advantages)
+    hi = clip if clip_high is None else clip_high
+    if not (0 <= clip and 0 <= hi):
+        raise ValueError("clip and clip_high must be >= 0")
+    return torch.minimum(un, torch.clamp(ratio, 1 - clip, 1 + hi) * advantages)
 
 
 # ----------------------------------------------------------------------------- KL
@@ -173,6 +180,7 @@ def grpo_loss(
     beta: float,
     alpha: float = 1.0,
     clip: float | None = None,
+    clip_high: float | None = None,
     kl: str = "exact",
     logp_ref: torch.Tensor | None = None,
     logp_all: torch.Tensor | None = None,
@@ -188,6 +196,8 @@ def grpo_loss(
       ``log pi_old`` (detached) and advantages at the ``S`` outputs of each prompt;
     * ``sample_weights``: ``(N, S)`` weights ``w_i`` (default ``1/S``: the sample mean;
       ``pi_old(o)`` over all outputs gives the exact expectation);
+    * ``clip``, ``clip_high``: the ratio range ``[1 - clip, 1 + clip_high]`` of
+      :func:`clipped_surrogate` (``clip_high`` defaults to ``clip``; ``clip=None``: no clipping);
     * ``kl="exact"`` needs ``logp_all`` and ``logp_all_ref`` (``(N, K)``, full
       distributions) and ``logp_all_old`` when ``alpha < 1``; ``kl="k3"`` needs
       ``logp_ref`` at the samples and uses ``sum_i w_i k3_i`` for both KL terms
@@ -209,7 +219,7 @@ def grpo_loss(
     if sample_weights is None:
         sample_weights = torch.full_like(logp, 1.0 / logp.shape[-1])
     ratio = torch.exp(logp - logp_old)
-    surr = (sample_weights * clipped_surrogate(ratio, advantages, clip)).sum(-1)       # (N,)
+    surr = (sample_weights * clipped_surrogate(ratio, advantages, clip, clip_high)).sum(-1)       # (N,)
     zero = torch.zeros_like(surr)
     if kl == "exact":
         if logp_all is None or logp_all_ref is None:
@@ -250,7 +260,8 @@ def grpo_loss(
         if clip is None:
             cf = torch.zeros((), dtype=logp.dtype, device=logp.device)
         else:
-            clipped = ((advantages > 0) & (ratio > 1 + clip)) | ((advantages < 0) & (ratio < 1 - clip))
+            hi = clip if clip_high is None else clip_high
+            clipped = ((advantages > 0) & (ratio > 1 + hi)) | ((advantages < 0) & (ratio < 1 - clip))
             cf = (sample_weights * clipped).sum(-1).mean()
         stats = {"surrogate": surr.mean().detach(), "kl_ref": kl_ref.mean().detach(),
                  "kl_prev": kl_prev.mean().detach(), "clip_frac": cf}

@@ -11,7 +11,11 @@ dict (the ``grpo-symbolic simulate --json`` contract):
   TV to the non-parametric iterates (``tv_population``/``tv_group``, whose increments
   are the ``delta_n`` of Assumption 1), the clip fraction and KL values;
 * with ``--clip`` or ``--kl k3``: ``pred_effective`` -- the exact maximiser of the expected
-  objective that is really optimised (:func:`.theory.effective_pos`), and ``dev_effective``;
+  objective that is really optimised (:func:`.theory.effective_pos`), ``dev_effective`` (mean
+  over prompts) and ``max_prompt_dev_effective``; the route is named in
+  ``predictions.effective``: with exact KL the closed forms (the clipped map
+  :class:`grpo_symbolic.exact.clipped.ClippedMap`, ratio range ``[1 - clip, 1 + clip_high]``),
+  with k3 the two-class model maximised numerically (:func:`.theory.reduced_step`);
 * sample mode, exact KL, no clip, every iteration: ``pred_law_mean``, ``dev_law``,
   ``band_law`` -- the exact conditional law, given the trained ``pi~_{n-1}``, of the PoS
   of a fully converged sampled step (:func:`.loop.sampled_argmax_pos_moments`, all group
@@ -21,15 +25,20 @@ dict (the ``grpo-symbolic simulate --json`` contract):
   optimiser's shortfall alone.  At iteration 1 (from ``pi_ref``) the law fields are
   also given as ``pred_sampled_argmax_mean``, ``band_sampled_argmax`` and
   ``jensen_bias``;
-* ``summary``: worst deviations, whether every iteration is within its band, and the
-  Theorem 10 check ``|p~_n - p_n| <= TV(pi~_n, pi_n)`` per prompt.
+* ``summary``: worst deviations (with ``--clip``/``--kl k3`` also the median and worst
+  per-prompt gap to the effective prediction over iterations ``n >= 1``), whether every
+  iteration is within its band, and the Theorem 10 check ``|p~_n - p_n| <= TV(pi~_n, pi_n)``
+  per prompt.
 
 Reference prediction and band: in **sample** mode the finite-group recurrence (the
 maximiser of the expected sampled objective) with the CLT band of
 :mod:`.theory`; in **expectation** mode the recurrence of ``statistics`` (group or
 population) with the deterministic tolerance ``EXPECTATION_TOL`` (what a converged
 optimiser reaches in float64), so anything beyond it is a systematic effect of the
-configuration (clipping, k3, too few inner steps, a parametric class).
+configuration (clipping, k3, too few inner steps, a parametric class).  With clipping the
+objective is not smooth and L-BFGS stalls near its kinks (1e-4 to 1e-2 from the clipped maximiser);
+annealed Adam (``optimizer="adam"``, ``inner_steps=2000``, ``lr=0.2``, ``lr_final=1e-8``)
+reaches it (``bench/clip_agreement.py``).
 
 Runs are deterministic for a given seed and device: JSON holds no timings.
 """
@@ -46,7 +55,8 @@ from ..errors import InputError
 from ..params import Params, parse_exact
 from .loop import GRPOConfig, sampled_argmax_pos_moments, train
 from .policies import make_tabular_policy, make_transformer_policy, nonparametric_iterate, pos_from_log_probs
-from .theory import binomial_band, bonferroni_z, clt_band, effective_pos, group_weights, predict_pos
+from .theory import (binomial_band, bonferroni_z, clt_band, effective_pos, effective_route, group_weights,
+                     predict_pos)
 
 #: deterministic tolerance for expectation mode (converged float64 optimisation)
 EXPECTATION_TOL = 1e-6
@@ -62,7 +72,7 @@ _TABULAR_KEYS = ("p_ref", "spread", "outputs")
 class SimulationSpec:
     """One cross-check run: the variant ``params`` plus training-side options only.
 
-    The variant (norm, beta, alpha, eps, group size and convention, clip) is read from
+    The variant (norm, beta, alpha, eps, group size and convention, clip, clip_high) is read from
     ``params`` (:class:`~grpo_symbolic.params.Params`) and stored nowhere else; it must
     have a group size.  The rest is the experiment: the policy family and its size, the
     prompts, the optimisation (turned into a :class:`.loop.GRPOConfig` by :meth:`config`),
@@ -86,6 +96,7 @@ class SimulationSpec:
     inner_steps: int = 100
     optimizer: str = "adam"
     lr: float = 0.05
+    lr_final: float | None = None
     kl: str = "exact"
     device: str = "cpu"
     dtype: str = "float64"
@@ -140,16 +151,18 @@ class SimulationSpec:
     def config(self) -> GRPOConfig:
         """Algorithm 1's settings for this run: ``params`` and the training options."""
         return GRPOConfig(self.params, mode=self.mode, statistics=self.statistics, inner_steps=self.inner_steps,
-                          optimizer=self.optimizer, lr=self.lr, kl=self.kl)
+                          optimizer=self.optimizer, lr=self.lr, lr_final=self.lr_final, kl=self.kl)
 
     def as_dict(self) -> dict:
         """The ``spec`` of the report: ``params`` as exact text, then the options of this
-        policy family (with the variant's ``clip`` after ``statistics``, as a float)."""
+        policy family (with the variant's ``clip`` and ``clip_high`` after ``statistics``, as
+        floats)."""
         d = {"params": self.params.as_dict()}
+        cfg = self.config()
         for f in fields(self)[1:]:
             d[f.name] = getattr(self, f.name)
             if f.name == "statistics":
-                d["clip"] = self.config().clip
+                d["clip"], d["clip_high"] = cfg.clip, cfg.clip_high
         if self.policy == "tabular":
             d["p_ref"] = [str(x) for x in self.p_ref]
         for k in _TRANSFORMER_KEYS if self.policy == "tabular" else _TABULAR_KEYS:
@@ -214,8 +227,9 @@ def run_simulation(spec: SimulationSpec, device=None, progress=None) -> dict:
     ref_name = "group" if spec.mode == "sample" else spec.statistics
     pred_ref = pred_grp if ref_name == "group" else pred_pop
     modified = cfg.clip is not None or spec.kl == "k3"
-    pred_eff = effective_pos(P, p_ref, M, statistics=ref_name, clip=cfg.clip, kl=spec.kl) if modified else None
+    pred_eff = effective_pos(P, p_ref, M, statistics=ref_name, kl=spec.kl) if modified else None
     max_eff = 0.0
+    eff_gaps = []  # |p~_n(q) - p_n^eff(q)| for n >= 1, every prompt
     z = bonferroni_z(M, spec.level)
     iters = []
     all_ok = True
@@ -281,7 +295,10 @@ def run_simulation(spec: SimulationSpec, device=None, progress=None) -> dict:
         if modified:
             it["pred_effective_mean"] = _f(pred_eff[n].mean())
             it["dev_effective"] = _f((pos[n] - pred_eff[n]).mean())
+            it["max_prompt_dev_effective"] = _f(np.abs(pos[n] - pred_eff[n]).max())
             max_eff = max(max_eff, abs(it["dev_effective"]))
+            if n >= 1:
+                eff_gaps.append(np.abs(pos[n] - pred_eff[n]))
         it.update({"pos": _lst(pos[n]), "pred_population": _lst(pred_pop[n]), "pred_group": _lst(pred_grp[n])})
         if modified:
             it["pred_effective"] = _lst(pred_eff[n])
@@ -309,9 +326,7 @@ def run_simulation(spec: SimulationSpec, device=None, progress=None) -> dict:
         "p_ref": _lst(p_ref),
         "predictions": {"population": "grpo_symbolic.exact.logit_map.LogitMap with the paper's weights",
                         "group": f"LogitMap with {gw_source}", "reference": ref_name,
-                        "effective": (f"exact maximiser of the expected objective with clip={cfg.clip}, "
-                                      f"kl={spec.kl} ({ref_name} weights), two-class model "
-                                      "(grpo_symbolic.training.theory.effective_pos)") if modified else None},
+                        "effective": _effective_text(cfg, spec.kl, ref_name) if modified else None},
         "band": {"text": band_text, "z": z if spec.mode == "sample" else None, "level": spec.level},
         "iterations": iters,
         "summary": {"max_abs_mean_dev_population": max_dev["population"],
@@ -319,6 +334,8 @@ def run_simulation(spec: SimulationSpec, device=None, progress=None) -> dict:
                     "max_abs_prompt_dev_population": max_prompt_dev["population"],
                     "max_abs_prompt_dev_group": max_prompt_dev["group"],
                     "max_abs_mean_dev_effective": max_eff if modified else None,
+                    "max_abs_prompt_dev_effective": _f(np.max(eff_gaps)) if modified and eff_gaps else None,
+                    "median_abs_prompt_dev_effective": _f(np.median(eff_gaps)) if modified and eff_gaps else None,
                     "all_within_band": bool(all_ok),
                     "jensen_bias_iter1": iters[1].get("jensen_bias") if M >= 1 else None,
                     "all_within_law_band": bool(law_ok) if law is not None else None,
@@ -328,6 +345,14 @@ def run_simulation(spec: SimulationSpec, device=None, progress=None) -> dict:
                     "thm10_pos_gap_le_tv": bool(thm10_ok)},
         "environment": {"torch": torch.__version__, "device": str(device), "dtype": spec.dtype},
     }
+
+
+def _effective_text(cfg: GRPOConfig, kl: str, ref_name: str) -> str:
+    """``predictions.effective``: what the effective prediction is, and the route that computes it."""
+    clip = "no clip" if cfg.clip is None else f"clip={cfg.clip}" + (
+        f", clip_high={cfg.clip_high}" if cfg.clip_high != cfg.clip else "")
+    return (f"exact maximiser of the expected objective with {clip}, kl={kl} ({ref_name} weights): "
+            f"{effective_route(cfg.params, kl)}")
 
 
 def plot_simulation(data: dict, path: str) -> None:

@@ -14,7 +14,15 @@ One iteration (:func:`grpo_iteration`):
    objective;
 3. ``mu`` optimiser steps (Adam, SGD, or L-BFGS with strong-Wolfe line search) on
    :func:`~.core.grpo_loss` with the mixed penalty
-   ``beta*(alpha*KL(pi||pi_ref) + (1-alpha)*KL(pi||pi_old))`` (exact or k3).
+   ``beta*(alpha*KL(pi||pi_ref) + (1-alpha)*KL(pi||pi_old))`` (exact or k3); Adam and SGD
+   can anneal their learning rate geometrically from ``lr`` to ``lr_final`` over the ``mu``
+   steps of each iteration.
+
+Clipping makes the objective non-smooth: at its maximiser the ratios of a clipped class sit
+exactly on the kink ``1 + clip_high`` (successes) or ``1 - clip`` (failures).  L-BFGS with a
+strong-Wolfe line search stalls near such kinks (PoS 1e-4 to 1e-2 from the maximiser); annealed
+Adam (``mu = 2000``, ``lr = 0.2 -> lr_final = 1e-8``) reaches it (median ~1e-9; up to ~4e-5 where the
+objective is nearly flat on one side of the kink), see ``bench/clip_agreement.py``.
 
 With exact KL and no clipping, the objective of step 3 in expectation mode is
 maximised over *all* policies by (:func:`closed_form_step`)
@@ -44,7 +52,8 @@ import torch
 
 from ..errors import InputError
 from ..params import Params
-from .core import expected_advantages, group_advantages, grpo_loss, omega_pm_group, omega_pm_population
+from .core import (clipped_surrogate, expected_advantages, group_advantages, grpo_loss, kl_exact, omega_pm_group,
+                   omega_pm_population)
 from .policies import nonparametric_iterate, pos_from_log_probs, tv_distance
 
 MODES = ("sample", "expectation")
@@ -55,7 +64,8 @@ REDUCTIONS = (None, "mean", "sum")
 
 #: the keys of :meth:`GRPOConfig.as_dict`, in the order of the ``config`` of a simulate report
 CONFIG_KEYS = ("beta", "alpha", "norm", "eps", "group_size", "convention", "mode", "statistics", "clip",
-               "inner_steps", "optimizer", "lr", "kl", "reduction", "lbfgs_max_iter", "diagnostics")
+               "clip_high", "inner_steps", "optimizer", "lr", "lr_final", "kl", "reduction", "lbfgs_max_iter",
+               "diagnostics")
 
 
 def _one_of(value, allowed, name: str) -> None:
@@ -69,11 +79,14 @@ class GRPOConfig:
     """The optimisation settings of Algorithm 1 for the variant ``params`` (module docstring).
 
     The variant -- ``norm``, ``beta``, ``alpha``, ``eps``, the group size ``G`` and its
-    ``convention``, ``clip`` -- lives in ``params`` (:class:`~grpo_symbolic.params.Params`,
+    ``convention``, ``clip`` and ``clip_high`` (the ratio range ``[1 - clip, 1 + clip_high]``)
+    -- lives in ``params`` (:class:`~grpo_symbolic.params.Params`,
     validated there) and nowhere else; the read-only properties of the same names are its
     float views for torch.  Stored here are only training options: ``mode``, ``statistics``
     (weights of expectation mode and of the ``step_tv`` target), the optimiser and its
-    settings, the KL estimator, ``reduction`` (``None``: the policy's
+    settings (``lr_final``: anneal Adam/SGD's learning rate geometrically from ``lr`` to it
+    over the inner steps of each iteration, with a fresh optimiser per iteration), the KL
+    estimator, ``reduction`` (``None``: the policy's
     ``prompt_reduction``) and ``diagnostics``.  ``p_ref``/``p0`` of ``params`` are not used
     (each prompt has its own ``pi_ref``).  ``eps`` is the convention's smoothing (inside
     the root for ``paper``, added to the std for ``trl``); ``norm`` matters only for
@@ -81,8 +94,10 @@ class GRPOConfig:
 
     >>> P = Params.parse(beta="2", eps="1e-3", p_ref="0.5", group_size=4, clip="0.2")
     >>> cfg = GRPOConfig(P, mode="expectation")
-    >>> cfg.beta, cfg.group_size, cfg.convention, cfg.clip
-    (2.0, 4, 'paper', 0.2)
+    >>> cfg.beta, cfg.group_size, cfg.convention, cfg.clip, cfg.clip_high
+    (2.0, 4, 'paper', 0.2, 0.2)
+    >>> GRPOConfig(P.with_(clip_high="0.28")).clip_high   # DAPO's clip-higher
+    0.28
     """
 
     params: Params
@@ -91,6 +106,7 @@ class GRPOConfig:
     inner_steps: int = 1
     optimizer: str = "adam"
     lr: float = 0.05
+    lr_final: float | None = None
     kl: str = "exact"
     reduction: str | None = None
     lbfgs_max_iter: int = 200
@@ -114,6 +130,11 @@ class GRPOConfig:
             raise InputError(f"inner steps must be an integer >= 1, got {self.inner_steps!r}")
         if not 0 < float(self.lr) < math.inf:  # NaN fails both
             raise InputError(f"lr must be a finite number > 0, got {self.lr!r}")
+        if self.lr_final is not None:
+            if self.optimizer == "lbfgs":
+                raise InputError("lr_final (learning-rate annealing) applies to adam and sgd, not lbfgs")
+            if not 0 < float(self.lr_final) <= float(self.lr):  # NaN fails both
+                raise InputError(f"lr_final must be a number in (0, lr], got {self.lr_final!r}")
         if int(self.lbfgs_max_iter) < 1:
             raise InputError(f"lbfgs_max_iter must be >= 1, got {self.lbfgs_max_iter!r}")
         return self
@@ -145,7 +166,14 @@ class GRPOConfig:
 
     @property
     def clip(self) -> float | None:
+        """``eps_low``: the ratio is clipped below at ``1 - clip`` (None: no clipping)."""
         return None if self.params.clip is None else float(self.params.clip)
+
+    @property
+    def clip_high(self) -> float | None:
+        """``eps_high``: the ratio is clipped above at ``1 + clip_high`` (``params.clip_high``,
+        which defaults to ``clip``; None without clipping)."""
+        return None if self.params.clip is None else float(self.params.clip_high)
 
     def as_dict(self) -> dict:
         """The variant's float views and the training options, as JSON (:data:`CONFIG_KEYS`)."""
@@ -157,6 +185,27 @@ def expected_weights(p: torch.Tensor, cfg: GRPOConfig):
     if cfg.statistics == "population":
         return omega_pm_population(p, cfg.norm, cfg.eps)
     return omega_pm_group(p, cfg.group_size, cfg.convention, cfg.eps)
+
+
+def expected_objective(logp: torch.Tensor, logp_ref: torch.Tensor, logp_old: torch.Tensor,
+                       success: torch.Tensor, cfg: GRPOConfig) -> torch.Tensor:
+    r"""The objective an expectation-mode iteration maximises, per prompt ``(N,)``:
+    ``sum_o pi_old(o) f(pi(o)/pi_old(o), Abar(o)) - beta (alpha KL(pi||pi_ref) + (1-alpha) KL(pi||pi_old))``
+    with the expected advantages of ``cfg.statistics`` at ``p_old``, the clipping of ``cfg``
+    (``f`` as in :func:`~.core.clipped_surrogate`) and the exact KL; all arguments ``(N, K)``.
+
+    It is ``beta``-strongly concave in ``pi`` for the L1 norm (the surrogate is concave in
+    each ``pi(o)``, clipped or not; ``KL(.||nu)`` is 1-strongly convex), so for its maximiser
+    ``pi*`` and any ``pi``: ``|PoS(pi) - PoS(pi*)| <= ||pi - pi*||_1 / 2
+    <= sqrt((J(pi*) - J(pi)) / (2 beta))`` -- an objective shortfall bounds the PoS error.
+    """
+    p_old = pos_from_log_probs(logp_old, success)
+    adv = expected_advantages(success, *expected_weights(p_old, cfg))
+    surr = (torch.exp(logp_old) * clipped_surrogate(torch.exp(logp - logp_old), adv, cfg.clip, cfg.clip_high)).sum(-1)
+    pen = cfg.alpha * kl_exact(logp, logp_ref) if cfg.alpha > 0 else torch.zeros_like(surr)
+    if cfg.alpha < 1:
+        pen = pen + (1 - cfg.alpha) * kl_exact(logp, logp_old)
+    return surr - cfg.beta * pen
 
 
 def closed_form_step(logp_ref: torch.Tensor, logp_old: torch.Tensor, advantages: torch.Tensor,
@@ -248,14 +297,18 @@ def grpo_iteration(policy, cfg: GRPOConfig, optimizer=None, generator: torch.Gen
         else:
             logp_s = policy.log_probs_at(idx)
         loss, st = grpo_loss(logp_s, logp_old_s, adv, beta=cfg.beta, alpha=cfg.alpha, clip=cfg.clip,
-                             kl=cfg.kl, logp_ref=logp_ref_s, logp_all=logp_all, logp_all_ref=ref_all,
-                             logp_all_old=logp_all_old, sample_weights=weights, reduction=reduction,
-                             kl_anchor=anchor)
+                             clip_high=cfg.clip_high, kl=cfg.kl, logp_ref=logp_ref_s, logp_all=logp_all,
+                             logp_all_ref=ref_all, logp_all_old=logp_all_old, sample_weights=weights,
+                             reduction=reduction, kl_anchor=anchor)
         loss.backward()
         last["loss"], last["stats"] = loss.detach(), st
         return loss
 
-    for _ in range(int(cfg.inner_steps)):
+    steps = int(cfg.inner_steps)
+    for k in range(steps):
+        if cfg.lr_final is not None:  # geometric annealing: lr at step 0, lr_final at the last step
+            for group in optimizer.param_groups:
+                group["lr"] = cfg.lr * (cfg.lr_final / cfg.lr) ** (k / max(1, steps - 1))
         optimizer.step(closure)
 
     with torch.no_grad():
@@ -287,14 +340,15 @@ def train(policy, cfg: GRPOConfig, iterations: int, *, generator: torch.Generato
       ``tv_<name>`` ``(M+1, N)`` = ``TV(pi~_n, pi_n)`` with ``pi_n`` the non-parametric
       iterate of :func:`~.policies.nonparametric_iterate` having that PoS.
 
-    Adam/SGD keep one optimiser for the whole run (as real trainers do); L-BFGS gets a
-    fresh one per iteration (its curvature history belongs to one objective).
+    Adam/SGD keep one optimiser for the whole run (as real trainers do); L-BFGS, and
+    Adam/SGD with ``lr_final`` (annealing to the maximiser of each iteration's objective), get
+    a fresh one per iteration (its curvature history or moments belong to one objective).
     ``callback(n, record)`` is called after each iteration.  ``step_law(logp_old)``, if
     given, is called before each iteration with the policy's current log-probabilities and
     returns ``(mean, var)`` ``(N,)`` tensors, recorded as ``law_mean``/``law_var`` ``(M, N)``
     (e.g. :func:`sampled_argmax_pos_moments`: the conditional law of the next iterate).
     """
-    optimizer = None if cfg.optimizer == "lbfgs" else make_optimizer(policy, cfg)
+    optimizer = None if cfg.optimizer == "lbfgs" or cfg.lr_final is not None else make_optimizer(policy, cfg)
     success = policy.success
     ref_all = policy.ref_log_probs_all()
     with torch.no_grad():

@@ -10,6 +10,21 @@ Predictions (per prompt ``q``, from ``p_0(q) = p_ref(q)``, the exact PoS of ``pi
 
 Both are iterated in mpmath at 30 significant digits and rounded to float64.
 
+Effective predictions (:func:`effective_pos`: the exact maximiser of the expected objective
+that training really optimises, when it is not the paper's), by the variant's ``kl``:
+
+* **exact KL** (clipped or not): the kernel's closed forms, nothing numeric --
+  :class:`~grpo_symbolic.exact.logit_map.LogitMap` without ``params.clip``, and the clipped
+  map :class:`~grpo_symbolic.exact.clipped.ClippedMap` (ratio clipped to
+  ``[1 - params.clip, 1 + params.clip_high]``) with it, with the weights of ``statistics``
+  (population, or the finite-group weights ``Omega_G`` of the convention: the clipped map
+  only needs ``omega^+ = (1-p) Omega`` and ``omega^- = p Omega``, which hold for every
+  convention because group advantages are centred, so ``p omega^+ = (1-p) omega^-``);
+* **k3 estimator** (clipped or not): no closed form; the two-class reduced objective
+  :func:`reduced_objective` is maximised numerically by :func:`reduced_step` (grid in
+  log-odds + golden section).  That numeric route also accepts ``kl="exact"``, where it is
+  an independent check of the closed forms (tests only; predictions never take it).
+
 Bands.  In sample mode the per-prompt parameters of the tabular family are disjoint
 and each prompt draws its own group, so the per-prompt deviations
 ``D(q) = p~_n(q) - p_n(q)`` are independent across prompts.  Under the null hypothesis
@@ -34,6 +49,7 @@ from statistics import NormalDist
 import mpmath as mp
 import numpy as np
 
+from ..exact.clipped import ClippedMap
 from ..exact.group_weights import GroupWeights
 from ..exact.logit_map import LogitMap, sigmoid_mp
 from ..exact.weights import Weights, weights_for
@@ -41,16 +57,21 @@ from ..params import Params
 
 
 # ------------------------------------------------------------------------ weights
-def statistics_weights(params: Params, statistics: str) -> Weights:
-    """The kernel's weights of ``params`` for ``statistics``: ``"group"`` (finite group size
-    ``params.group_size``) or ``"population"`` (the norm's population weights)."""
+def statistics_params(params: Params, statistics: str) -> Params:
+    """``params`` whose kernel weights are those of ``statistics``: ``"group"`` (finite group
+    size ``params.group_size``, kept) or ``"population"`` (group size and convention dropped)."""
     if statistics == "group":
         if not params.group_size:
             raise ValueError("statistics='group' needs params.group_size")
-        return weights_for(params)
+        return params
     if statistics == "population":
-        return weights_for(params.with_(group_size=None, convention=None))
+        return params.with_(group_size=None, convention=None)
     raise ValueError("statistics must be population or group")
+
+
+def statistics_weights(params: Params, statistics: str) -> Weights:
+    """The kernel's weights of ``params`` for ``statistics`` (:func:`statistics_params`)."""
+    return weights_for(statistics_params(params, statistics))
 
 
 def group_weights(G: int, convention: str, eps):
@@ -107,6 +128,33 @@ def binomial_band(p_old, G: int, z: float) -> float:
 
 
 # ------------------------------------------------- effective recurrence (clip, k3)
+def clipped_pos(params: Params, p_ref, iterations: int, *, statistics: str = "group",
+                dps: int = 30) -> np.ndarray:
+    """PoS trajectories ``(iterations+1, N)`` of the clipped map
+    :class:`~grpo_symbolic.exact.clipped.ClippedMap` (closed form of the exact maximiser of the
+    clipped objective with exact KL, ratio range ``[1 - params.clip, 1 + params.clip_high]``),
+    with the weights of ``statistics``, from ``p_0 = p_ref`` per prompt (floats, read at their
+    exact binary value); iterated in mpmath at ``dps`` digits, rounded to float64."""
+    if params.clip is None:
+        raise ValueError("clipped_pos needs params.clip")
+    p_ref = np.asarray(p_ref, dtype=float).reshape(-1)
+    sp = statistics_params(params, statistics).with_(p0=None)
+    out = np.empty((iterations + 1, p_ref.size))
+    cache: dict[float, list[float]] = {}
+    with mp.workdps(dps):
+        for i, pr in enumerate(p_ref):
+            if pr not in cache:
+                cm = ClippedMap(sp.with_(p_ref=Fraction(float(pr))))  # keeps clip and clip_high
+                L = cm.base.L_ref_mp()
+                traj = [float(pr)]
+                for _ in range(iterations):
+                    L = cm.g_mp(L)
+                    traj.append(float(sigmoid_mp(L)))
+                cache[pr] = traj
+            out[:, i] = cache[pr]
+    return out
+
+
 def _bern_kl(a, b):
     """Bernoulli ``KL(a||b)`` (vectorised in ``a``)."""
     a = np.asarray(a, dtype=float)
@@ -121,14 +169,16 @@ def _k3_of_ratio(x):
     return x - np.log(x) - 1
 
 
-def _f_clip(rho, adv, clip):
+def _f_clip(rho, adv, clip, clip_high=None):
+    """``min(rho A, clip(rho, 1 - clip, 1 + clip_high) A)`` (``clip_high`` defaults to ``clip``)."""
     if clip is None:
         return rho * adv
-    return np.minimum(rho * adv, np.clip(rho, 1 - clip, 1 + clip) * adv)
+    hi = clip if clip_high is None else clip_high
+    return np.minimum(rho * adv, np.clip(rho, 1 - clip, 1 + hi) * adv)
 
 
 def reduced_objective(p_new, *, p_old: float, p_ref: float, w_plus: float, w_minus: float,
-                      beta: float, alpha: float, clip: float | None, kl: str):
+                      beta: float, alpha: float, clip: float | None, kl: str, clip_high: float | None = None):
     r"""Expected GRPO objective as a function of the new PoS ``p_new`` in the two-class model.
 
     When ``pi_old`` has ``pi_ref``'s conditional laws on S and F, every term of the
@@ -141,33 +191,39 @@ def reduced_objective(p_new, *, p_old: float, p_ref: float, w_plus: float, w_min
 
     The terms:
 
-    * surrogate ``p_old f(rho_S, +w_plus) + (1-p_old) f(rho_F, -w_minus)`` (clipped or not);
+    * surrogate ``p_old f(rho_S, +w_plus) + (1-p_old) f(rho_F, -w_minus)``, clipped to
+      ``[1 - clip, 1 + clip_high]`` (``clip_high`` defaults to ``clip``) or not;
     * exact KL: ``KL(pi||pi_ref) = kl_B(p_new||p_ref)``, ``KL(pi||pi_old) = kl_B(p_new||p_old)``;
     * k3 under ``pi_old`` (what sampling ``o ~ pi_old`` estimates):
       ``sum_c P_old(c) k3(pi_ref/pi)`` with ``pi_ref/pi = 1/(rho_c y_c)``, ``y_S = p_old/p_ref``,
       ``y_F = (1-p_old)/(1-p_ref)``, and ``sum_c P_old(c) k3(1/rho_c)`` for ``pi_old``.
+
+    Predictions use it for ``kl="k3"`` only; with ``kl="exact"`` its maximiser has the closed
+    forms ``LogitMap``/``ClippedMap`` (module docstring), and this is their independent check.
     """
     p_new = np.asarray(p_new, dtype=float)
     rS, rF = p_new / p_old, (1 - p_new) / (1 - p_old)
-    surr = p_old * _f_clip(rS, w_plus, clip) + (1 - p_old) * _f_clip(rF, -w_minus, clip)
+    surr = p_old * _f_clip(rS, w_plus, clip, clip_high) + (1 - p_old) * _f_clip(rF, -w_minus, clip, clip_high)
     if kl == "exact":
         kref, kprev = _bern_kl(p_new, p_ref), _bern_kl(p_new, p_old)
-    else:
+    elif kl == "k3":
         yS, yF = p_old / p_ref, (1 - p_old) / (1 - p_ref)
         with np.errstate(divide="ignore", invalid="ignore"):
             kref = p_old * _k3_of_ratio(1 / (rS * yS)) + (1 - p_old) * _k3_of_ratio(1 / (rF * yF))
             kprev = p_old * _k3_of_ratio(1 / rS) + (1 - p_old) * _k3_of_ratio(1 / rF)
+    else:
+        raise ValueError(f"kl must be exact or k3, got {kl!r}")
     pen = (alpha * kref if alpha > 0 else 0.0) + ((1 - alpha) * kprev if alpha < 1 else 0.0)
     return surr - beta * pen
 
 
 def reduced_step(*, p_old: float, p_ref: float, w_plus: float, w_minus: float, beta: float,
-                 alpha: float, clip: float | None, kl: str) -> float:
+                 alpha: float, clip: float | None, kl: str, clip_high: float | None = None) -> float:
     """The PoS maximising :func:`reduced_objective`: a grid in ``logit(p_new)`` (4001 points
     over ``logit p_old +- 40``) followed by golden-section refinement (bracket ``1e-13`` in logit;
     the maximiser of a float64 objective is resolved to about ``1e-8``)."""
     kw = dict(p_old=p_old, p_ref=p_ref, w_plus=w_plus, w_minus=w_minus, beta=beta, alpha=alpha,
-              clip=clip, kl=kl)
+              clip=clip, clip_high=clip_high, kl=kl)
     L0 = math.log(p_old) - math.log1p(-p_old)
     sig = lambda u: 1 / (1 + np.exp(-u))  # noqa: E731
     grid = L0 + np.linspace(-40, 40, 4001)
@@ -190,14 +246,13 @@ def reduced_step(*, p_old: float, p_ref: float, w_plus: float, w_minus: float, b
     return float(sig((a + b) / 2))
 
 
-def effective_pos(params: Params, p_ref, iterations: int, *, statistics: str = "group",
-                  clip: float | None = None, kl: str = "exact") -> np.ndarray:
-    """PoS trajectories ``(iterations+1, N)`` of the exact maximiser of the *expected*
-    objective actually optimised -- with clipping and/or the k3 estimator -- through
-    :func:`reduced_step`; with ``clip=None, kl="exact"`` this is the recurrence again."""
+def _k3_pos(params: Params, p_ref, iterations: int, statistics: str) -> np.ndarray:
+    """:func:`effective_pos` for ``kl="k3"``: :func:`reduced_step` iterated per prompt."""
     p_ref = np.asarray(p_ref, dtype=float).reshape(-1)
     w = statistics_weights(params, statistics)
     beta, alpha = float(params.beta), float(params.alpha)
+    clip = None if params.clip is None else float(params.clip)
+    clip_high = None if params.clip is None else float(params.clip_high)
     out = np.empty((iterations + 1, p_ref.size))
     cache: dict[float, list[float]] = {}
     with mp.workdps(30):
@@ -209,8 +264,45 @@ def effective_pos(params: Params, p_ref, iterations: int, *, statistics: str = "
                     L = mp.log(p) - mp.log1p(-p)
                     wp, wm = (float(x) for x in w.omega_pm_mp(L))
                     p = reduced_step(p_old=p, p_ref=float(pr), w_plus=wp, w_minus=wm, beta=beta,
-                                     alpha=alpha, clip=clip, kl=kl)
+                                     alpha=alpha, clip=clip, clip_high=clip_high, kl="k3")
                     traj.append(p)
                 cache[pr] = traj
             out[:, i] = cache[pr]
     return out
+
+
+#: what :func:`effective_pos` uses, by ``kl`` and whether ``params.clip`` is set (for reports)
+EFFECTIVE_ROUTES = {
+    ("exact", False): "grpo_symbolic.exact.logit_map.LogitMap (closed form: the paper's recurrence)",
+    ("exact", True): "grpo_symbolic.exact.clipped.ClippedMap (closed form of the clipped maximiser)",
+    ("k3", False): ("two-class reduced objective, grid + golden section "
+                    "(grpo_symbolic.training.theory.reduced_step)"),
+    ("k3", True): ("two-class reduced objective with clipping, grid + golden section "
+                   "(grpo_symbolic.training.theory.reduced_step)"),
+}
+
+
+def effective_route(params: Params, kl: str = "exact") -> str:
+    """The name of the route :func:`effective_pos` takes for ``params`` and ``kl``."""
+    if kl not in ("exact", "k3"):
+        raise ValueError(f"kl must be exact or k3, got {kl!r}")
+    return EFFECTIVE_ROUTES[(kl, params.clip is not None)]
+
+
+def effective_pos(params: Params, p_ref, iterations: int, *, statistics: str = "group",
+                  kl: str = "exact") -> np.ndarray:
+    """PoS trajectories ``(iterations+1, N)`` of the exact maximiser of the *expected*
+    objective actually optimised by the variant ``params`` (its clipping ``params.clip``,
+    ``params.clip_high``) with the KL estimator ``kl``, weights of ``statistics``:
+
+    * ``kl="exact"``: closed forms -- :func:`predict_pos` (no clip; the recurrence itself) or
+      :func:`clipped_pos` (:class:`~grpo_symbolic.exact.clipped.ClippedMap`);
+    * ``kl="k3"``: the two-class model maximised numerically (:func:`reduced_step`), with
+      clipping when ``params.clip`` is set.
+    """
+    effective_route(params, kl)  # checks kl
+    if kl == "k3":
+        return _k3_pos(params, p_ref, iterations, statistics)
+    if params.clip is None:
+        return predict_pos(params, p_ref, iterations, statistics=statistics)
+    return clipped_pos(params, p_ref, iterations, statistics=statistics)
