@@ -298,5 +298,7 @@ def _sec4_dapo():
 
 @claim("sec4-proximal")
 def _sec4_proximal():
-    return not_checkable("a statement about the literature (MDPO, the Apple report, the origin of PPO clipping)",
-                         "citation / history")
+    return not_checkable("a statement about the literature (MDPO, the Apple report, the origin of PPO clipping); "
+                         "the mathematics of clipping itself is in the findings new-clip-*: clipping keeps the fixed "
+                         "points, bounds the step (e.g. 1 - p shrinks by at most 1 - eps_low per step near p = 1 "
+                         "for mirror GRPO) and can trap an oscillating orbit (new-clip-bounded)", "citation / history")

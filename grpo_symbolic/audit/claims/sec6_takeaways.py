@@ -36,7 +36,9 @@ def _disc_clipping():
                  "definitional: {1}, {0} and (0,1) are disjoint and their union is [0,1]")
     overlap.repaired = Repaired("two-KL means 0 < alpha < 1 (as in Table 1)", rep)
     return combine([Part("hard", "analysing PPO-style clipping is hard",
-                         not_checkable("an opinion about difficulty", "opinion")),
+                         not_checkable("an opinion about difficulty; the clipped dynamics are derived and certified "
+                                       "here: new-clip-reduction, new-clip-closed-form, new-clip-fixed-points, "
+                                       "new-clip-bounded, new-clip-mirror-rate", "opinion")),
                     Part("citation", "mirror descent reported more stable (Apple report)",
                          not_checkable("citation of an external report", "citation")),
                     Part("classification", "no-clip = pi_ref only, mirror = alpha 0, two-KL = alpha > 0", overlap)])
