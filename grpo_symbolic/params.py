@@ -72,6 +72,9 @@ def parse_exact(text, name: str) -> Fraction:
     if isinstance(text, bool):
         raise InputError(f"{name}: expected a number, got {text!r}")
     if isinstance(text, int):
+        if text.bit_length() > _MAX_BITS:
+            raise InputError(f"{name}: integer out of range (numbers are limited to 1e-{MAX_EXPONENT} .. "
+                             f"1e{MAX_EXPONENT})")
         return Fraction(text)
     if isinstance(text, float):
         if not math.isfinite(text):
@@ -80,6 +83,9 @@ def parse_exact(text, name: str) -> Fraction:
     if isinstance(text, Decimal):
         if not text.is_finite():
             raise InputError(f"{name} must be a finite number, got {text}")
+        if text and abs(text.adjusted()) > MAX_EXPONENT:
+            raise InputError(f"{name}: exponent out of range (numbers are limited to 1e-{MAX_EXPONENT} .. "
+                             f"1e{MAX_EXPONENT})")
         return Fraction(text)
     if not isinstance(text, str):
         raise InputError(f"{name}: expected a number, got {type(text).__name__}")
@@ -88,6 +94,8 @@ def parse_exact(text, name: str) -> Fraction:
         raise InputError(f"{name}: number text too long ({len(s)} characters)")
     if _RATIO.match(s):
         num, den = s.split("/")
+        if max(len(num), len(den)) > MAX_EXPONENT:
+            raise InputError(f"{name}: ratio terms longer than {MAX_EXPONENT} digits")
         if int(den) == 0:
             raise InputError(f"{name}: division by zero in {s!r}")
         return Fraction(int(num), int(den))

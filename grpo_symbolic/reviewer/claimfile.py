@@ -203,16 +203,23 @@ def load_file(path, name: str | None = None) -> tuple[list[Claim], str]:
     the path as given) is how messages and the ``source`` of each claim name the file."""
     import os
 
+    import stat
+
     name = str(path) if name is None else name
     try:
-        size = os.path.getsize(path)
+        st = os.stat(path)
     except OSError as exc:
         raise ClaimFileError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(st.st_mode):  # /dev/zero, a FIFO, a directory: never read them
+        raise ClaimFileError(f"{name}: not a regular file (a claims file is a TOML text file)")
+    size = st.st_size
     if size > MAX_FILE_BYTES:
         raise ClaimFileError(f"{name}: file too large ({size} bytes; at most {MAX_FILE_BYTES})")
     try:
         with open(path, "rb") as f:
-            raw = f.read()
+            raw = f.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise ClaimFileError(f"{name}: file too large (at most {MAX_FILE_BYTES} bytes)")
     except OSError as exc:
         raise ClaimFileError(f"{name}: cannot read: {exc.strerror or exc}") from None
     try:
@@ -240,6 +247,8 @@ def parse_text(text: str, name: str = "<claims>") -> list[Claim]:
         raise ClaimFileError(f"{_loc(name, line)}: invalid TOML: {msg}") from None
     except RecursionError:
         raise ClaimFileError(f"{name}: invalid TOML: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise ClaimFileError(f"{name}: invalid number: {' '.join(str(exc).split()[:12])}") from None
     lines = _Lines(text)
     extra = [k for k in data if k not in ("claim", "title")]
     if extra:

@@ -1,0 +1,43 @@
+"""Hostile inputs get one line on stderr and exit 2, quickly: huge exponents and integers in
+claim files and on the command line, non-regular files (a FIFO, /dev/zero, a directory)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+CLAIM = '[[claim]]\nid = "x"\nnorm = "std"\npredicate = "beta > 0"\n[claim.domain]\nbeta = {beta}\neps = 1e-5\np_ref = {p_ref}\n'
+
+
+def _run(*args, timeout=60):
+    return subprocess.run([sys.executable, "-m", "grpo_symbolic", *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def _one_line_exit_2(r):
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("beta,p_ref", [("1e999999999", "0.2"), ("1", "1e-999999999"), ("9" * 5000, "0.2"),
+                                        ("1", "1e-4001")])
+def test_huge_numbers_in_a_claim_file(tmp_path, beta, p_ref):
+    f = tmp_path / "c.toml"
+    f.write_text(CLAIM.format(beta=beta, p_ref=p_ref))
+    _one_line_exit_2(_run("check", str(f), timeout=30))
+
+
+def test_non_regular_files_are_refused(tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for path in (str(fifo), "/dev/zero", str(tmp_path)):
+        _one_line_exit_2(_run("check", path, timeout=30))
+
+
+@pytest.mark.parametrize("flag,value", [("--beta", "1e-999999"), ("--eps", "1e999999"), ("--p-ref", "1e-5000"),
+                                        ("--beta", "1/" + "7" * 5000)])
+def test_huge_exponents_on_the_command_line(flag, value):
+    _one_line_exit_2(_run("dynamics", flag, value, timeout=30))
