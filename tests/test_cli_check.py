@@ -178,7 +178,7 @@ def test_missing_file_and_directory(capsys, tmp_path):
     assert main(["check", str(tmp_path / "nope.toml")]) == 2
     assert "cannot read" in capsys.readouterr().err
     assert main(["check", str(tmp_path)]) == 2
-    assert "cannot read" in capsys.readouterr().err
+    assert "not a regular file" in capsys.readouterr().err
 
 
 def test_module_entry_point_exit_codes(tmp_path):
