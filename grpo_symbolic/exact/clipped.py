@@ -430,3 +430,38 @@ def clipped_dynamics(params: Params, digits: int = 30, steps: int = 2000):
     fixed, iso = clipped_fixed_points(cm, digits)
     orbit = classify_clipped(cm, fixed, digits, steps)
     return DynamicsReport(params, digits, steps, fixed, iso, [], orbit)
+
+
+# ------------------------------------------------------------------ float64, vectorised
+def g_np(cm: ClippedMap, L, *, beta=None, L_ref=None):
+    """``g_c(L)`` in float64, vectorised over ``L`` (for figures and phase diagrams; not certified).
+
+    The branches of :meth:`ClippedMap.g_mp` in NumPy, written so that nothing overflows for
+    large ``|L|`` (``T_S = +inf`` once ``eps_high e^L >= 1``; ``T_F`` is computed as
+    ``L + log1p(eps_low e^{-L}) - log1p(-eps_low)`` for ``L > 0``).  ``beta`` and ``L_ref``
+    (log-odds of ``p_ref``) default to those of ``cm``; arrays given here broadcast against
+    ``L`` (one variant per cell of a phase diagram, sharing ``cm``'s weights, ``alpha`` and
+    clip range).
+
+    >>> import numpy as np
+    >>> from grpo_symbolic.params import Params
+    >>> cm = ClippedMap(Params.parse(norm="mean", beta="1", alpha="0", p_ref="0.5", clip="0.2"))
+    >>> [round(float(x), 12) for x in g_np(cm, np.array([0.0, 40.0]))]   # mirror: the failure clip binds
+    [0.405465108108, 40.223143551314]
+    """
+    import numpy as np
+
+    with np.errstate(all="ignore"):
+        L = np.asarray(L, dtype=float)
+        b = float(cm.base.beta) if beta is None else np.asarray(beta, dtype=float)
+        Lr = float(cm.base.L_ref_mp()) if L_ref is None else np.asarray(L_ref, dtype=float)
+        a, e_l, e_h = float(cm.alpha), float(cm.eps_low), float(cm.eps_high)
+        wp, wm = cm.weights.omega_pm_np(L)
+        A = a * Lr + (1 - a) * L
+        La, Ls, Lf = A + (wp + wm) / b, A + wp / b, A + wm / b
+        t = e_h * np.exp(L)
+        TS = np.where(t >= 1, np.inf, L + np.log1p(e_h) - np.log1p(-t))
+        TF = np.where(L > 0, L + np.log1p(e_l * np.exp(-np.abs(L))), np.log(np.exp(np.minimum(L, 0)) + e_l)) \
+            - np.log1p(-e_l)
+        first = np.minimum(np.minimum(La, TS), TF)
+        return np.maximum(np.maximum(first, np.minimum(Ls, TS)), np.maximum(np.minimum(Lf, TF), A))
