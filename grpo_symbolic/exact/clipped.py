@@ -68,6 +68,10 @@ class ClippedMap:
     def alpha(self) -> Fraction:
         return self.base.alpha
 
+    def L_ref_mp(self):
+        """``logit(p_ref)`` in mpmath (the start of the paper's orbit)."""
+        return self.base.L_ref_mp()
+
     # ------------------------------------------------------------- branches
     def _branches_mp(self, L):
         Om = self.weights.omega_mp(L)

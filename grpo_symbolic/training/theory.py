@@ -88,19 +88,26 @@ def predict_pos(params: Params, p_ref, iterations: int, *, statistics: str = "po
     ``statistics="group"``); its ``p_ref`` is replaced per prompt by the exact binary
     value of each float.  Identical ``p_ref`` values are computed once.
     """
-    p_ref = np.asarray(p_ref, dtype=float).reshape(-1)
     base = Params.parse(norm=params.norm, beta=params.beta, alpha=params.alpha, eps=params.eps, p_ref="1/2")
     w = statistics_weights(params, statistics)
+    return _trajectories(lambda pr: LogitMap(base.with_(p_ref=pr), weights=w), p_ref, iterations, dps)
+
+
+def _trajectories(make_map, p_ref, iterations: int, dps: int) -> np.ndarray:
+    """PoS trajectories ``(iterations+1, N)`` of ``make_map(p_ref)`` (a map with ``L_ref_mp`` and
+    ``g_mp``) from ``p_0 = p_ref`` per prompt, each float read at its exact binary value;
+    iterated in mpmath at ``dps`` digits, rounded to float64; equal ``p_ref`` computed once."""
+    p_ref = np.asarray(p_ref, dtype=float).reshape(-1)
     out = np.empty((iterations + 1, p_ref.size))
     cache: dict[float, list[float]] = {}
     with mp.workdps(dps):
         for i, pr in enumerate(p_ref):
             if pr not in cache:
-                lm = LogitMap(base.with_(p_ref=Fraction(float(pr))), weights=w)
-                L = lm.L_ref_mp()
+                m = make_map(Fraction(float(pr)))
+                L = m.L_ref_mp()
                 traj = [float(pr)]
                 for _ in range(iterations):
-                    L = lm.g_mp(L)
+                    L = m.g_mp(L)
                     traj.append(float(sigmoid_mp(L)))
                 cache[pr] = traj
             out[:, i] = cache[pr]
@@ -137,22 +144,8 @@ def clipped_pos(params: Params, p_ref, iterations: int, *, statistics: str = "gr
     exact binary value); iterated in mpmath at ``dps`` digits, rounded to float64."""
     if params.clip is None:
         raise ValueError("clipped_pos needs params.clip")
-    p_ref = np.asarray(p_ref, dtype=float).reshape(-1)
     sp = statistics_params(params, statistics).with_(p0=None)
-    out = np.empty((iterations + 1, p_ref.size))
-    cache: dict[float, list[float]] = {}
-    with mp.workdps(dps):
-        for i, pr in enumerate(p_ref):
-            if pr not in cache:
-                cm = ClippedMap(sp.with_(p_ref=Fraction(float(pr))))  # keeps clip and clip_high
-                L = cm.base.L_ref_mp()
-                traj = [float(pr)]
-                for _ in range(iterations):
-                    L = cm.g_mp(L)
-                    traj.append(float(sigmoid_mp(L)))
-                cache[pr] = traj
-            out[:, i] = cache[pr]
-    return out
+    return _trajectories(lambda pr: ClippedMap(sp.with_(p_ref=pr)), p_ref, iterations, dps)  # keeps the clip
 
 
 def _bern_kl(a, b):
