@@ -41,3 +41,10 @@ def test_non_regular_files_are_refused(tmp_path):
                                         ("--beta", "1/" + "7" * 5000)])
 def test_huge_exponents_on_the_command_line(flag, value):
     _one_line_exit_2(_run("dynamics", flag, value, timeout=30))
+
+
+def test_counterexample_summaries_keep_exponents():
+    from grpo_symbolic.reviewer.checker import _short
+
+    assert _short("1 - [1.0108330213e-13733 +/- 1e-13740]") == "1 - 1.010833021e-13733"
+    assert _short("[4.582466590003e-7 +/- 1e-20]") == "4.58246659e-7" and _short("1/2500000") == "4.0e-7"

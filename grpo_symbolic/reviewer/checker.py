@@ -531,20 +531,24 @@ def _refuted_summary(cex: dict, n_false, n_points) -> str:
 
 
 def _short(v) -> str:
-    s = str(v)
-    if s.startswith("["):
-        import re
+    """A number of a counterexample in one scientific format, exponent kept: an Arb ball
+    ``[m +/- r]`` by its midpoint, ``1 - [..]`` as such, a ratio ``a/b`` by its value."""
+    import re
 
-        m = re.match(r"\[([-+0-9.e]+)", s)
-        if m:
-            return m.group(1)[:14]
-    if s.startswith("1 - ["):
-        import re
+    import mpmath as mp
 
-        m = re.match(r"1 - \[([-+0-9.e]+)", s)
+    s = str(v).strip()
+    prefix = ""
+    if s.startswith("1 - "):
+        prefix, s = "1 - ", s[4:]
+    m = re.match(r"^\[?([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)", s)
+    r = re.match(r"^([-+]?\d+)/(\d+)$", s)
+    with mp.workdps(30):
+        if r:
+            return prefix + mp.nstr(mp.mpf(r.group(1)) / mp.mpf(r.group(2)), 10)
         if m:
-            return "1 - " + m.group(1)[:12]
-    return s[:24]
+            return prefix + mp.nstr(mp.mpf(m.group(1)), 10)
+    return prefix + s[:24]
 
 
 def _cex_certificate(cex: dict) -> dict:
