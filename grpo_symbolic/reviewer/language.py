@@ -81,6 +81,8 @@ KINDS = ("converges", "cycle", "to_one", "bounded")
 NUM_FUNCS = {"h": "PoS", "dh": "PoS", "g": "log-odds", "dg": "log-odds", "logit": "x", "sigmoid": "x",
              "sqrt": "x", "exp": "x", "log": "x", "abs": "x"}
 INDEX_FUNCS = ("p_n", "L_n")
+#: estimated cost of one map step, in the units of :meth:`Compiler.cost` (one node evaluation)
+MAP_STEP_WORK = 4
 RESERVED = set(PARAMS) | set(FREE) | set(COLLECTIONS) | {ORBIT} | set(NUM_FUNCS) | set(INDEX_FUNCS) | {
     "min", "max", "len", "all", "any", "range", "count", "True", "False", "None"}
 
@@ -182,7 +184,8 @@ def compile_predicate(text: str) -> Predicate:
     if root.type != "bool":
         raise PredicateError(f"the predicate must be a condition (a comparison, and/or/not, all/any), "
                              f"not a {_TYPE_WORD.get(root.type, root.type)}: {_short(root.src)}", root.line)
-    work = c.cost(root)
+    # the iterates p_0 .. p_k are computed once per point: k map steps, whatever the syntax
+    work = c.cost(root) + MAP_STEP_WORK * (c.max_index + 1)
     if work > MAX_WORK:
         raise PredicateError(f"predicate too expensive: about {work} evaluation steps per point "
                              f"(at most {MAX_WORK}); shorten the quantifier ranges", 1)
