@@ -48,3 +48,9 @@ def test_counterexample_summaries_keep_exponents():
 
     assert _short("1 - [1.0108330213e-13733 +/- 1e-13740]") == "1 - 1.010833021e-13733"
     assert _short("[4.582466590003e-7 +/- 1e-20]") == "4.58246659e-7" and _short("1/2500000") == "4.0e-7"
+
+
+def test_iterates_are_costed_by_their_index():
+    from grpo_symbolic.reviewer.language import compile_predicate
+
+    assert compile_predicate("p_n(10000) > 0").work > 1000 * compile_predicate("p_n(2) > 0").work
