@@ -54,3 +54,12 @@ def test_iterates_are_costed_by_their_index():
     from grpo_symbolic.reviewer.language import compile_predicate
 
     assert compile_predicate("p_n(10000) > 0").work > 1000 * compile_predicate("p_n(2) > 0").work
+
+
+def test_an_incomplete_cover_never_reads_100_percent():
+    from fractions import Fraction
+
+    from grpo_symbolic.reviewer.checker import _pct
+
+    assert _pct(1 - Fraction(1, 10**9)) == "more than 99.9999% (not all)" and _pct(Fraction(1)) == "100%"
+    assert _pct(Fraction(1, 2)) == "50%"

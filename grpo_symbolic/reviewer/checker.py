@@ -494,10 +494,12 @@ def _split_point(k: str, lo: Fraction, hi: Fraction) -> Fraction:
 
 
 def _pct(x) -> str:
+    """A covered fraction as a percentage that never reads 100% unless it is all."""
     v = float(x) * 100
-    if v >= 99.99 and x < 1:
-        return f"{v:.6g}%"
-    return f"{v:.4g}%"
+    s = f"{v:.6g}%" if v >= 99.99 and x < 1 else f"{v:.4g}%"
+    if x < 1 and float(s[:-1]) >= 100:
+        return "more than 99.9999% (not all)"
+    return s
 
 
 def _orbit_summary(eng) -> dict:
