@@ -113,6 +113,7 @@ import sympy as sp
 from sympy.utilities.lambdify import implemented_function
 
 from . import general_space as gs
+from .contrastive import clip_by_sign
 from .derivation import CheckResult, Derivation, Step
 from .spot import SpotResult, spot_check_exprs
 from .domains import declare, interval, positive_log, prob
@@ -184,14 +185,7 @@ class ClipSurrogate(sp.Function):
 
 
 def _apply_clip(expr):
-    def value(f):
-        x_, y_, lo, hi = f.args
-        if y_.is_positive:
-            return y_ * sp.Min(x_, 1 + hi)
-        if y_.is_negative:
-            return y_ * sp.Max(x_, 1 - lo)
-        return f
-    return expr.replace(lambda e: isinstance(e, ClipSurrogate), value)
+    return expr.replace(lambda e: isinstance(e, ClipSurrogate), lambda f: clip_by_sign(f, *f.args))
 
 
 #: applies the derived identities (steps ``clip_*`` of :func:`clip_surrogate`) to every ``f``

@@ -62,15 +62,20 @@ class ClipObjective(sp.Function):
                 f"{printer._print(y_)}\\right)")
 
 
+def clip_by_sign(f, x_, y_, low, high):
+    """The derived case identity of a clip term ``f = min(x y, clip(x, 1-low, 1+high) y)``:
+    ``y min(x, 1+high)`` when SymPy knows ``y > 0``, ``y max(x, 1-low)`` when ``y < 0``,
+    else ``f`` unchanged (shared by the symmetric and the asymmetric clip)."""
+    if y_.is_positive:
+        return y_ * sp.Min(x_, 1 + high)
+    if y_.is_negative:
+        return y_ * sp.Max(x_, 1 - low)
+    return f
+
+
 def _apply_clip_lemma(expr):
-    def value(f):
-        x_, y_, c_ = f.args
-        if y_.is_positive:
-            return y_ * sp.Min(x_, 1 + c_)
-        if y_.is_negative:
-            return y_ * sp.Max(x_, 1 - c_)
-        return f
-    return expr.replace(lambda e: isinstance(e, ClipObjective), value)
+    return expr.replace(lambda e: isinstance(e, ClipObjective),
+                        lambda f: clip_by_sign(f, f.args[0], f.args[1], f.args[2], f.args[2]))
 
 
 #: rewrite that applies the derived case identities (steps ``clip_*``) to every
