@@ -252,10 +252,23 @@ def test_search_refutes_on_a_continuum():
 
 
 def test_open_ends_give_partial_coverage_not_certified():
+    # min(...) is not rewritten symbolically: plain interval evaluation cannot reach the open
+    # ends p -> 0, 1 with eps = 0, so the cover stays partial and says where it is missing
     dom = {**MAP_BOX, "eps": "{min = 0, max = 0.01}", "p_ref": "{min = 0.01, max = 0.99}"}
-    v, js = verdict("h(p) > p_ref", dom, boxes=300)
+    v, js = verdict("min(h(p), 1) > p_ref", dom, boxes=300)
     assert v == "undecided"
     assert 0.5 < js["evidence"]["covered_fraction"] < 1
+    uncovered = js["evidence"]["interval"]["uncovered"]
+    assert uncovered and sum(u["fraction_of_domain"] for u in uncovered) <= 1 - js["evidence"]["covered_fraction"] + 1e-12
+    assert "largest uncovered box" in js["summary"]
+
+
+def test_open_ends_certified_through_the_rewriting():
+    # the same claim without min: h(p) > p_ref rewrites to Omega(p)/beta > 0, whose factors
+    # have a fixed sign on the closed box, so the open ends (eps = 0, p -> 0, 1) are covered
+    dom = {**MAP_BOX, "eps": "{min = 0, max = 0.01}", "p_ref": "{min = 0.01, max = 0.99}"}
+    v, js = verdict("h(p) > p_ref", dom, boxes=300)
+    assert v == "certified" and js["evidence"]["interval"]["boxes"] <= 10
 
 
 def test_finite_and_ignored_parameters():

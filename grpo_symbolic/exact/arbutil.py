@@ -172,6 +172,37 @@ def div(x: arb, y: arb) -> arb:
     return mul(x, inv(y))
 
 
+def pow_int(b: arb, n: int) -> arb:
+    """``b**n`` for an integer ``n`` from the end points (``t**n`` is monotone on each side of
+    0; an even power of a ball containing 0 starts at 0).
+
+    >>> pow_int(interval(-1, 2), 2).lower() >= 0, pow_int(interval(-1, 2), 3).lower() < 0
+    (True, True)
+    """
+    if n == 0:
+        return arb(1)
+    if n < 0:
+        return inv(pow_int(b, -n))
+    if n % 2 == 0:
+        m, M = abs_range(b)
+        return _pow_pos(m, n).union(_pow_pos(M, n)).nonnegative_part()
+    return _pow_odd(b.lower(), n).union(_pow_odd(b.upper(), n))
+
+
+def _pow_pos(x: arb, n: int) -> arb:
+    out, base = arb(1), x
+    while n:
+        if n & 1:
+            out = out * base
+        base = base * base
+        n >>= 1
+    return out
+
+
+def _pow_odd(x: arb, n: int) -> arb:
+    return _pow_pos(x, n) if x >= 0 else -_pow_pos(-x, n)
+
+
 def rsqrt(x: arb) -> arb:
     """``x^(-1/2)`` from the end points (decreasing); not finite unless ``x > 0``.
 

@@ -42,12 +42,13 @@ import hashlib
 import heapq
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from itertools import islice, product
 
 from ..verify.verdict import Result, certified, internal_error, refuted, undecided
 from ..params import Params, _fmt
+from . import presimplify
 from .claimfile import Claim, Range
 from .engine import PointEngine, engine_command
 from .evaluate import Env, evaluate
@@ -62,6 +63,9 @@ LEVELS = ((128, 0), (420, 70), (1100, 270))
 P_LIKE = ("p_ref", "p0", "p")
 ORDER = ("p_ref", "beta", "alpha", "eps", "p0", "p", "clip_low", "clip_high")
 _ENGINES: dict = {}
+#: uncovered boxes listed in the evidence of an undecided claim, and searched for a counterexample
+UNCOVERED_SHOWN = 8
+SEEK_BOXES = 4
 _ENGINE_CACHE = 256
 
 
@@ -115,6 +119,7 @@ class Checker:
         self.rep = {k: _representative(self.dom.dims[k]) for k in self.ignored}
         self.budgets = claim.budgets
         self.escalations = 0
+        self._forms_cache: dict = {}
         self.seed = int(hashlib.sha256(f"{claim.id}\n{self.pred.canonical}".encode()).hexdigest()[:16], 16)
 
     # ---------------------------------------------------------------- points
@@ -157,6 +162,10 @@ class Checker:
                 info["digits"] = digits
                 if eng.errors:
                     info["engine_errors"] = list(eng.errors)
+            if truth is None and eng is None and i == len(levels) - 1:
+                truth = self._rewritten_point(norm, assignment, v, bits)
+                if truth is not None:
+                    info["rewritten"] = True
             if truth is not None:
                 if trace:
                     env2 = Env(norm, v, bits, eng)
@@ -188,6 +197,12 @@ class Checker:
                               + ": the predicate is certainly false here"}
         failed = [t for t in info.get("trace", []) if t["holds"] is False]
         ex["failed"] = failed[:8]
+        if info.get("rewritten"):
+            fixed = {k: x for k, x in assignment.items() if k not in self.cont}
+            ex["rewritten"] = presimplify.failures(self._forms(norm, fixed), {k: assignment[k] for k in self.cont})
+            ex["certified_by"] = (f"the comparison rewritten symbolically as D op 0 (shared terms cancelled), "
+                                  f"D decided with exact and Arb arithmetic at {info.get('bits')} bits at this "
+                                  f"point: the predicate is certainly false here")
         if "orbit" in info:
             ex["orbit"] = info["orbit"]
         return ex
@@ -285,6 +300,9 @@ class Checker:
                           "box": {k: [_frac_str(self.dom.dims[k].lo), _frac_str(self.dom.dims[k].hi)]
                                   for k in self.cont}}
         ev["covered_fraction"] = float(cov)
+        if cov < 1 and cex is None:
+            ev["interval"]["uncovered"] = [self._describe_box(*u) for u in
+                                           sorted(self.uncovered, key=lambda u: -u[2])[:UNCOVERED_SHOWN]]
         if cex is not None:
             ev["counterexample"] = cex
             return refuted(_refuted_summary(cex, None, None), _cex_certificate(cex), ev)
@@ -292,8 +310,20 @@ class Checker:
             return certified(f"Arb branch and bound covers the whole domain ({boxes} box"
                              f"{'es' if boxes != 1 else ''} over {', '.join(self.cont)})",
                              {"scope": "whole domain", "boxes": boxes, "box": ev["interval"]["box"]}, ev)
+        where = ""
+        if ev["interval"].get("uncovered"):
+            u = ev["interval"]["uncovered"][0]
+            where = "; the largest uncovered box: " + ", ".join(
+                f"{k} in [{_short(lo)}, {_short(hi)}]" for k, (lo, hi) in u["box"].items())
         return undecided(f"no counterexample; branch and bound certified {_pct(cov)} of the domain "
-                         f"in {boxes} boxes (budget exhausted)", ev)
+                         f"in {boxes} boxes (budget exhausted){where}", ev)
+
+    def _describe_box(self, norm, fixed, volume, box) -> dict:
+        d = {"box": {k: [_frac_str(box[k][0]), _frac_str(box[k][1])] for k in self.cont},
+             "fraction_of_domain": float(volume)}
+        if fixed or len(self.norms) > 1:
+            d["at"] = {"norm": norm, **{k: _frac_str(v) for k, v in fixed.items()}}
+        return d
 
     # --------------------------------------------------------------- search
     def search_points(self) -> list:
@@ -332,6 +362,7 @@ class Checker:
         combos = list(self.dom.finite_points(self.finite_dims, self.norms))
         per = max(1, budget // max(1, len(combos)))
         total, used = Fraction(0), 0
+        self.uncovered = []
         for norm, fixed in combos:
             cov, n, cex = self._bnb_one(norm, fixed, per)
             used += n
@@ -339,6 +370,24 @@ class Checker:
                 return total, used, cex
             total += cov / len(combos)
         return total, used, None
+
+    def _seek(self, norm, fixed, boxes):
+        """A refutation-seeking pass over the largest boxes left uncovered: local search
+        (float, mpmath) for the point of each box where a rewritten comparison is most
+        violated, each candidate then decided exactly by :meth:`eval_point`.  The search only
+        proposes points; a verdict comes from the exact evaluation."""
+        forms = self._forms(norm, fixed)
+        if forms is None:
+            return None
+        for box in boxes[:SEEK_BOXES]:
+            for x in presimplify.violators(forms, {k: box[k] for k in self.cont}, self.seed):
+                a = dict(fixed)
+                a.update({k: _nice_in(v, box[k], self.dom.dims[k]) for k, v in x.items()})
+                if all(self.dom.dims[k].contains(a[k]) for k in self.cont):
+                    t, _ = self.eval_point(norm, a)
+                    if t is False:
+                        return self.counterexample(norm, a)
+        return None
 
     def _bnb_one(self, norm, fixed, budget):
         dims = self.cont
@@ -361,6 +410,17 @@ class Checker:
                     a[k] = Iv(lo, hi)
             return Env(norm, self.values(a), 128)
 
+        forms = self._forms(norm, fixed)
+
+        def truth(box):
+            env = env_for(box)
+            t = evaluate(self.pred, env)
+            if t is None and forms is not None:
+                b = {k: (box[k] if box[k][0] < box[k][1] else box[k][0]) for k in dims}
+                t = presimplify.truth(self.pred.root, forms, b,
+                                      lambda node: evaluate(replace(self.pred, root=node), env))
+            return t
+
         covered, used = Fraction(0), 0
         # largest boxes first: a corner that cannot be covered (an open end where the
         # log-odds diverge) must not eat the whole budget
@@ -369,7 +429,7 @@ class Checker:
         while heap and used < budget:
             _, _, box = heapq.heappop(heap)
             used += 1
-            t = evaluate(self.pred, env_for(box))
+            t = truth(box)
             if t is True:
                 covered += vol(box)
                 continue
@@ -388,7 +448,39 @@ class Checker:
             for b in (left, right):
                 heapq.heappush(heap, (-vol(b), counter, b))
                 counter += 1
+        left_over = [b for _, _, b in sorted(heap, key=lambda t: (t[0], t[1]))]
+        if left_over:
+            cex = self._seek(norm, fixed, left_over)
+            if cex is not None:
+                return covered, used, cex
+        self.uncovered += [(norm, fixed, vol(b), b) for b in left_over[:UNCOVERED_SHOWN]]
         return covered, used, None
+
+    def _rewritten_point(self, norm, assignment, v, bits):
+        """Truth at an exact point from the symbolically rewritten comparisons (an equality
+        that Arb cannot see, ``D = 0`` exactly, decides a strict comparison)."""
+        fixed = {k: x for k, x in assignment.items() if k not in self.cont}
+        forms = self._forms(norm, fixed)
+        if forms is None:
+            return None
+        env = Env(norm, v, bits)
+        return presimplify.truth(self.pred.root, forms, {k: assignment[k] for k in self.cont},
+                                 lambda node: evaluate(replace(self.pred, root=node), env), bits)
+
+    def _forms(self, norm, fixed):
+        """The comparisons of the predicate rewritten symbolically (:mod:`.presimplify`), for
+        the unclipped map with the finite parameters ``fixed``; None when none applies."""
+        if self.dom.clipped or self.pred.uses_engine:
+            return None
+        key = (norm, tuple(sorted(fixed.items())))
+        if key not in self._forms_cache:
+            v = dict(self.rep)
+            v.update(fixed)
+            if self.dom.p0_is_p_ref:
+                v.pop("p0", None)
+            forms = presimplify.CmpForms.build(self.pred, norm, v, self.dom.p0_is_p_ref)
+            self._forms_cache[key] = forms if forms.atoms else None
+        return self._forms_cache[key]
 
     def _split_dim(self, box, env_for, widths):
         dims = [k for k in self.cont if box[k][1] > box[k][0]]
@@ -422,6 +514,21 @@ def _nice(x: float, r: Range) -> Fraction | None:
 
     q = Fraction(Decimal(f"{x:.2e}"))
     return q if r.contains(q) else None
+
+
+def _nice_in(x: float, box_side, r: Range) -> Fraction:
+    """A short rational near ``x`` inside the box side (and the range), else the side's middle."""
+    lo, hi = box_side
+    for digits in (3, 6, 12):
+        try:
+            from decimal import Decimal
+
+            q = Fraction(Decimal(f"{x:.{digits}e}"))
+        except (ValueError, ArithmeticError):
+            break
+        if lo <= q <= hi and r.contains(q):
+            return q
+    return (lo + hi) / 2
 
 
 def _candidates(r: Range, k: str) -> list:
@@ -490,6 +597,18 @@ def _split_point(k: str, lo: Fraction, hi: Fraction) -> Fraction:
         m = None
     if m is None or not (lo + w / 64 <= m <= hi - w / 64):
         m = lo + w / 2
+    return _short_split(m, lo + w / 64, hi - w / 64)
+
+
+def _short_split(m: Fraction, a: Fraction, b: Fraction) -> Fraction:
+    """``m`` rounded to the fewest significant digits (3, 6 or 12) that keep it in [a, b]:
+    boxes with short ends read well in a report (any split point is sound)."""
+    from decimal import Decimal
+
+    for digits in (3, 6, 12):
+        q = Fraction(Decimal(f"{float(m):.{digits - 1}e}"))
+        if a <= q <= b:
+            return q
     return m
 
 
@@ -526,6 +645,9 @@ def _refuted_summary(cex: dict, n_false, n_points) -> str:
         f = cex["failed"][0]
         where = ", ".join(f"{k} = {v}" for k, v in f["where"].items())
         atom = f": {f['atom']} fails ({_short(f['left'])} vs {_short(f['right'])})" + (f" for {where}" if where else "")
+    elif cex.get("rewritten"):
+        f = cex["rewritten"][0]
+        atom = f": {f['atom']} fails (rewritten: D {f['rewritten'].rsplit(' ', 2)[-2]} 0 is false, D {f['sign']})"
     elif cex.get("orbit"):
         atom = f": orbit {cex['orbit'].get('kind')}"
     tail = f" [{n_false} of {n_points} points false]" if n_false and n_points and n_points > 1 else ""

@@ -15,7 +15,7 @@ import mpmath as mp
 import sympy as sp
 from flint import arb
 
-from ..exact.arbutil import arb_prec, to_arb
+from ..exact.arbutil import abs_range, arb_prec, mul, pow_int, to_arb
 
 
 class NotEvaluable(ValueError):
@@ -30,7 +30,24 @@ def arb_eval(expr, env: dict, bits: int = 128) -> arb:
         return _ev(sp.sympify(expr), env)
 
 
-def _ev(e, env):
+def hull_eval(expr, env: dict) -> arb:
+    """Like :func:`arb_eval` at the current precision, for balls that are wide intervals
+    (a branch-and-bound box): products, quotients, powers, ``exp``, ``log`` and ``sqrt`` are
+    taken from the end points (each is monotone on a sign-definite ball), where Arb's
+    mid-radius arithmetic would lose the sign (``[0.01, 0.99] * [0.01, 0.99]`` reaches
+    below 0 in mid-radius form).
+
+    >>> from grpo_symbolic.exact.arbutil import interval
+    >>> p = sp.Symbol("p", positive=True)
+    >>> bool(hull_eval(p * (1 - p), {p: interval(Fraction(1, 100), Fraction(99, 100))}) > 0)
+    True
+    """
+    return _ev(expr, env, hull=True)
+
+
+def _ev(e, env, hull: bool = False):
+    if hull and (e.is_Mul or e.is_Pow or isinstance(e, (sp.exp, sp.log))):
+        return _ev_hull(e, env)
     if e.is_Symbol:
         if e not in env:
             raise NotEvaluable(f"no value for {e}")
@@ -51,7 +68,7 @@ def _ev(e, env):
     if e.is_Add:
         out = arb(0)
         for a in e.args:
-            out = out + _ev(a, env)
+            out = out + _ev(a, env, hull)
         return out
     if e.is_Mul:
         out = arb(1)
@@ -94,7 +111,41 @@ def _ev(e, env):
         return _ev(e.args[0], env).cosh()
     if isinstance(e, sp.sinh):
         return _ev(e.args[0], env).sinh()
+    if isinstance(e, sp.Abs) and hull:
+        m, M = abs_range(_ev(e.args[0], env, hull))
+        return m.union(M)
     raise NotEvaluable(f"unsupported operation {type(e).__name__}")
+
+
+def _ev_hull(e, env):
+    """End-point forms of ``*``, ``**``, ``exp`` and ``log`` (see :func:`hull_eval`)."""
+    if e.is_Mul:
+        out = arb(1)
+        for a in e.args:
+            out = mul(out, _ev(a, env, True))
+        return out
+    if isinstance(e, (sp.exp, sp.log)):
+        x = _ev(e.args[0], env, True)
+        f = arb.exp if isinstance(e, sp.exp) else arb.log
+        return f(x) if x.rad() == 0 else f(x.lower()).union(f(x.upper()))
+    b, k = e.args
+    B = _ev(b, env, True)
+    if not k.is_Rational or B.rad() == 0:
+        return _ev(e, env) if B.rad() == 0 else _pow_real(B, _ev(k, env, True))
+    if k.is_Integer:
+        return pow_int(B, int(k))
+    if not B >= 0:
+        return arb("nan")
+    lo, hi = B.lower(), B.upper()
+    f = (lambda t: t.sqrt()) if k == sp.Rational(1, 2) else (lambda t: _pow_real(t, _ev(k, env)))
+    a, c = f(lo), f(hi)
+    return a.union(c)
+
+
+def _pow_real(B, X):
+    if not B > 0:
+        return arb("nan")
+    return (X * B.log()).exp()
 
 
 def mp_func(expr, symbols):
