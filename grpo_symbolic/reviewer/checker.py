@@ -65,6 +65,8 @@ ORDER = ("p_ref", "beta", "alpha", "eps", "p0", "p", "clip_low", "clip_high")
 _ENGINES: dict = {}
 #: uncovered boxes listed in the evidence of an undecided claim, and searched for a counterexample
 UNCOVERED_SHOWN = 8
+#: symbolic rewritings per claim (one per norm and combination of finite parameter values)
+MAX_FORMS = 32
 SEEK_BOXES = 4
 _ENGINE_CACHE = 256
 
@@ -473,6 +475,8 @@ class Checker:
         if self.dom.clipped or self.pred.uses_engine:
             return None
         key = (norm, tuple(sorted(fixed.items())))
+        if key not in self._forms_cache and len(self._forms_cache) >= MAX_FORMS:
+            return None  # each rewriting costs SymPy time: the first ones are kept, no more
         if key not in self._forms_cache:
             v = dict(self.rep)
             v.update(fixed)
