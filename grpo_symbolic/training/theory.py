@@ -227,7 +227,11 @@ def reduced_step(*, p_old: float, p_ref: float, w_plus: float, w_minus: float, b
     gr = (math.sqrt(5) - 1) / 2
     c, d = b - gr * (b - a), a + gr * (b - a)
     fc, fd = float(reduced_objective(sig(c), **kw)), float(reduced_objective(sig(d), **kw))
-    while b - a > 1e-13:
+    # the bracket is relative: at |logit| ~ 500 float64 cannot resolve 1e-13 (it would loop
+    # forever); 200 golden-section steps shrink any bracket by 0.618^200 ~ 1e-42
+    for _ in range(200):
+        if b - a <= 1e-13 * max(1.0, abs(a), abs(b)):
+            break
         if fc >= fd:
             b, d, fd = d, c, fc
             c = b - gr * (b - a)
