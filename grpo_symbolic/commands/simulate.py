@@ -41,6 +41,17 @@ HELP = "train GRPO (PyTorch) and compare the PoS with the theory's recurrences"
 
 
 def add_arguments(p) -> None:
+    b = p.add_argument_group("backend")
+    b.add_argument("--backend", default="torch", choices=["torch", "trl"],
+                   help="torch: this package's GRPO (default); trl: TRL's real GRPOTrainer on a tiny local Llama "
+                        "(needs the [trl] extra; uses --trl-config/--trl-set, --prompts, --iterations, --seed)")
+    b.add_argument("--trl-config", dest="trl_config", default=None,
+                   help="trl backend: a GRPOConfig (YAML/JSON); default: beta 0.04, epsilon 0.2, G 8, "
+                        "scale_rewards group, num_iterations 4, learning_rate 0.01")
+    b.add_argument("--trl-set", dest="trl_set", action="append", default=[], metavar="KEY=VALUE",
+                   help="trl backend: override one GRPOConfig field (YAML value), repeatable")
+    b.add_argument("--pref-samples", dest="pref_samples", default="64",
+                   help="trl backend: samples per prompt of the p_ref estimate given to predict; default 64")
     g = p.add_argument_group("variant")
     g.add_argument("--policy", default="tabular", choices=["tabular", "transformer"],
                    help="policy family (default tabular)")
@@ -171,6 +182,14 @@ def _check_transformer_size(spec) -> None:
 
 def run(args) -> int:
     """Train, compare with the recurrences, and report (JSON, figure, table)."""
+    if args.backend == "trl":
+        from ..trl.simulate import run_trl_command
+
+        if getattr(args, "device", "cpu") not in (None, "cpu"):
+            raise InputError("--backend trl runs on the CPU only (TRL's GPU path is not tested here); "
+                             "drop --device")
+
+        return run_trl_command(args)
     from ..training import require_torch
 
     require_torch()  # one-line error when PyTorch is missing
