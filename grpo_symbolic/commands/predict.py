@@ -116,13 +116,14 @@ def _print_rich(d: dict, plot) -> None:
     for c in ("prompt", "k/n", "p_ref CI", "fixed point(s)", "orbit", f"p_N", "band"):
         t.add_column(c, justify="right")
     for p in d["prompts"]:
-        fps = ", ".join(f["p"][:10] for f in p["fixed_points"]) or "-"
+        fps = ", ".join(_fp_text(f) for f in p["fixed_points"]) or "-"
         t.add_row(escape(str(p["prompt"])), f"{p['successes']}/{p['samples']}",
                   f"[{p['p_ref_interval'][0]:.3g}, {p['p_ref_interval'][1]:.3g}]", escape(fps), escape(p["kind"]),
-                  f"{p['p_N']:.4f}", f"[{p['p_N_band'][0]:.4f}, {p['p_N_band'][1]:.4f}]")
+                  _p_text(p["p_N"]), f"[{_p_text(p['p_N_band'][0])}, {_p_text(p['p_N_band'][1])}]")
     con.print(t)
     a = d["aggregate"]
-    con.print(f"mean p_N = {a['mean_p_N']:.4f}, band [{a['mean_band_low'][-1]:.4f}, {a['mean_band_high'][-1]:.4f}]; "
+    con.print(f"mean p_N = {_p_text(a['mean_p_N'])}, band [{_p_text(a['mean_band_low'][-1])}, "
+              f"{_p_text(a['mean_band_high'][-1])}]; "
               f"orbits {escape(str(a['kinds']))}; oscillating {a['share_oscillating']:.0%} "
               f"(damped {a['share_damped_oscillation']:.0%}), stay at 0 {a['share_stay_at_0']:.0%}")
     con.print(f"band: {escape(d['band'])}")
@@ -131,3 +132,25 @@ def _print_rich(d: dict, plot) -> None:
               f"{cfg['inert_fields']} further fields (I/O, logging, hardware) do not change the objective[/]")
     if plot:
         con.print(f"plot written to {escape(str(plot))}")
+
+
+def _fp_text(f: dict) -> str:
+    """A fixed point as printed: ``1 - x`` (x in scientific form) when p is near 1, so that
+    no digit shown is a rounding of 1."""
+    import mpmath as mp
+
+    q = f.get("one_minus_p")
+    if q is not None and mp.mpf(q) < mp.mpf("0.01"):
+        return "1 - " + mp.nstr(mp.mpf(q), 3, min_fixed=0, max_fixed=0)
+    return mp.nstr(mp.mpf(f["p"]), 4)
+
+
+def _p_text(x: float) -> str:
+    """A float64 PoS as printed: 4 significant digits, or ``1 - q`` near 1 (``q`` below float64's
+    resolution at 1 is said as such: no rounding of 1 is printed as 1)."""
+    if x == 0 or x > 1 - 1e-3:
+        q = 1 - x
+        if x == 0:
+            return "0"
+        return "1 - " + (f"{q:.3g}" if q >= 1e-15 else "(< 1e-15)")
+    return f"{x:.4g}"
