@@ -61,7 +61,7 @@ MAX_ESCALATIONS = 100
 #: (Arb bits, extra engine digits) of the successive attempts at one point
 LEVELS = ((128, 0), (420, 70), (1100, 270))
 P_LIKE = ("p_ref", "p0", "p")
-ORDER = ("p_ref", "beta", "alpha", "eps", "p0", "p", "clip_low", "clip_high")
+ORDER = ("p_ref", "beta", "alpha", "eps", "p0", "p", "clip_low", "clip_high", "group_size", "convention")
 _ENGINES: dict = {}
 #: uncovered boxes listed in the evidence of an undecided claim, and searched for a counterexample
 UNCOVERED_SHOWN = 8
@@ -90,7 +90,7 @@ class ClaimResult:
 
 def _engine(params: Params, digits: int, steps: int) -> PointEngine:
     key = (params.norm, params.beta, params.alpha, params.eps, params.p_ref, params.p0, params.clip,
-           params.clip_high, digits, steps)
+           params.clip_high, params.group_size, params.convention, digits, steps)
     e = _ENGINES.get(key)
     if e is None:
         if len(_ENGINES) >= _ENGINE_CACHE:
@@ -108,7 +108,9 @@ class Checker:
         self.claim = claim
         self.pred = claim.predicate
         self.dom = claim.domain
-        deps = self.pred.depends_on()
+        self.assume = claim.assume
+        deps = self.pred.depends_on() | (self.assume.depends_on() if self.assume is not None else set())
+        deps = self.dom.expand(deps)  # a linked parameter depends on the parameters it is computed from
         if "eps" in deps and "eps" not in self.pred.names and "std" not in self.dom.norms:
             deps.discard("eps")  # the smoothing constant does not enter the mean-only map
         self.norms = self.dom.norms if "norm" in deps else self.dom.norms[:1]
@@ -133,21 +135,50 @@ class Checker:
             v["p0"] = v["p_ref"]
         if self.dom.clip_high_is_low:
             v["clip_high"] = v["clip_low"]
+        if self.dom.linked:
+            v = self.dom.fill(v)
+            if self.dom.p0_is_p_ref:
+                v["p0"] = v["p_ref"]
+            if self.dom.clip_high_is_low and "clip_low" in v:
+                v["clip_high"] = v["clip_low"]
         return v
+
+    def truth(self, env) -> bool | None:
+        """The claim at ``env``: ``inside -> predicate`` (Kleene), where ``inside`` says that the
+        linked parameters lie in their ranges and the assumption holds; outside the domain the
+        claim holds vacuously."""
+        inside = self.inside(env)
+        if inside is False:
+            return True
+        t = evaluate(self.pred, env)
+        if inside is True or t is True:
+            return t
+        return None if t is None or inside is None else t
+
+    def inside(self, env):
+        inside = self.dom.linked_ok(env.values) if self.dom.linked else True
+        if inside is not False and self.assume is not None:
+            a = evaluate(self.assume, env)
+            inside = False if a is False else (None if (a is None or inside is None) else True)
+        return inside
 
     def params(self, norm: str, v: dict) -> Params:
         p0 = None if self.dom.p0_is_p_ref else v["p0"]
         clip = v.get("clip_low") if self.dom.clipped else None
         clip_high = v.get("clip_high") if self.dom.clipped else None
+        G = v.get("group_size")
         return Params(norm=norm, beta=v["beta"], alpha=v["alpha"], eps=v["eps"], p_ref=v["p_ref"], p0=p0,
-                      clip=clip, clip_high=clip_high)
+                      clip=clip, clip_high=clip_high, group_size=None if G is None else int(G),
+                      convention=v.get("convention") if G is not None else None)
 
     def eval_point(self, norm: str, assignment: dict, trace: bool = False):
         """Truth value at one exact point, with escalating precision.
         Returns ``(truth, info)``."""
         v = self.values(assignment)
-        params = self.params(norm, v)
         info = {}
+        if self.dom.linked and self.dom.linked_ok(v) is False:
+            return True, {"outside": "a linked parameter is outside its range"}
+        params = self.params(norm, v)
         truth = None
         levels = LEVELS
         if self.escalations >= MAX_ESCALATIONS and not trace:
@@ -158,8 +189,10 @@ class Checker:
             digits = self.budgets["digits"] + extra
             eng = _engine(params, digits, self.budgets["steps"]) if self.pred.uses_engine else None
             env = Env(norm, v, bits, eng)
-            truth = evaluate(self.pred, env)
+            truth = self.truth(env)
             info = {"bits": bits}
+            if env.reason:
+                info["reason"] = env.reason
             if eng is not None:
                 info["digits"] = digits
                 if eng.errors:
@@ -172,7 +205,7 @@ class Checker:
                 if trace:
                     env2 = Env(norm, v, bits, eng)
                     env2.trace = []
-                    evaluate(self.pred, env2)
+                    self.truth(env2)
                     info["trace"] = env2.trace
                     if self.pred.uses_orbit:
                         info["orbit"] = _orbit_summary(eng)
@@ -182,11 +215,11 @@ class Checker:
     def describe_point(self, norm: str, assignment: dict) -> dict:
         v = self.values(assignment)
         d = {"norm": norm}
-        for k in ("beta", "alpha", "eps", "p_ref", "p0", "p", "clip_low", "clip_high"):
+        for k in ("beta", "alpha", "eps", "p_ref", "p0", "p", "clip_low", "clip_high", "group_size", "convention"):
             if k == "p0" and self.dom.p0_is_p_ref:
                 continue
             if k in v:
-                d[k] = _frac_str(v[k])
+                d[k] = v[k] if isinstance(v[k], str) else _frac_str(v[k])
         return d
 
     def counterexample(self, norm: str, assignment: dict) -> dict:
@@ -251,7 +284,9 @@ class Checker:
             capped = self.escalations >= MAX_ESCALATIONS
             hint = ""
             if self.pred.uses_count:
-                hint = "; an unbounded quantifier needs a bounded trap of the orbit (none when p_n -> 1)"
+                why = next((i["reason"] for _, _, i in unknown_pts if i.get("reason")), None)
+                hint = f"; unbounded quantifier: {why}" if why else (
+                    "; an unbounded quantifier needs a bounded trap of the orbit (none when p_n -> 1)")
             return undecided(f"certainly true at {n_true} of {len(points)} points; undecided at "
                              f"{len(unknown_pts)} (retried up to {LEVELS[-1][0]} bits"
                                      f"{f', the first {MAX_ESCALATIONS} of them' if capped else ''}){hint}", ev)
@@ -262,6 +297,8 @@ class Checker:
 
     def _unknown_detail(self, norm, a, info) -> dict:
         d = {"point": self.describe_point(norm, a)}
+        if info.get("reason"):
+            d["reason"] = info["reason"]
         if "engine_errors" in info:
             d["engine_errors"] = info["engine_errors"]
         if self.pred.uses_orbit:
@@ -416,8 +453,8 @@ class Checker:
 
         def truth(box):
             env = env_for(box)
-            t = evaluate(self.pred, env)
-            if t is None and forms is not None:
+            t = self.truth(env)
+            if t is None and forms is not None and self.assume is None and not self.dom.linked:
                 b = {k: (box[k] if box[k][0] < box[k][1] else box[k][0]) for k in dims}
                 t = presimplify.truth(self.pred.root, forms, b,
                                       lambda node: evaluate(replace(self.pred, root=node), env))
@@ -472,8 +509,9 @@ class Checker:
     def _forms(self, norm, fixed):
         """The comparisons of the predicate rewritten symbolically (:mod:`.presimplify`), for
         the unclipped map with the finite parameters ``fixed``; None when none applies."""
-        if self.dom.clipped or self.pred.uses_engine:
-            return None
+        if self.dom.clipped or self.pred.uses_engine or "group_size" in self.dom.dims or self.dom.linked \
+                or self.assume is not None:
+            return None  # the symbolic forms are those of the population map with free parameters
         key = (norm, tuple(sorted(fixed.items())))
         if key not in self._forms_cache and len(self._forms_cache) >= MAX_FORMS:
             return None  # each rewriting costs SymPy time: the first ones are kept, no more
@@ -494,7 +532,7 @@ class Checker:
         for k in dims:
             env = env_for(box, collapse=k)
             env.probe = []
-            t = evaluate(self.pred, env)
+            t = self.truth(env)
             score = 0.0 if t is True else (max(env.probe) if env.probe else float("inf"))
             rel = float((box[k][1] - box[k][0]) / widths[k])
             key = (score, -rel)

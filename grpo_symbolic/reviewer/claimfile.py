@@ -30,6 +30,15 @@ a claim that evaluates it (``h dh g dg p_n L_n``) without fixed points or orbits
 would be decided by interval branch and bound, must give ``beta alpha eps p_ref clip_low
 clip_high`` as values or lists (ranges of ``p`` and ``p0`` are fine).
 
+``group_size`` (an integer ``G >= 2`` or a list) and ``convention`` (``paper``, ``trl``, ``mean``)
+make the map and the engine those of GRPO with G samples per prompt (``Params.group_size``).
+A domain value that is a string mentioning another parameter is a *linked* parameter
+(``alpha = "1/(1 + beta)"``, a rational expression: :attr:`Domain.linked`, :meth:`Domain.fill`,
+:meth:`Domain.linked_ok`, :meth:`Domain.expand`).  Claim keys ``let`` (a table of names ->
+expressions usable in the predicate) and ``assume`` (a condition: :attr:`Claim.assume`; the
+claim reads ``assume -> predicate``, so points where it is certainly false are outside the
+domain).
+
 Optional budgets: ``search`` (points tried when looking for a counterexample on a
 continuous domain; default 64), ``boxes`` (branch-and-bound boxes; default 4000),
 ``digits`` (engine digits of the first attempt; default 30), ``steps`` (orbit step
@@ -47,8 +56,9 @@ from fractions import Fraction
 from itertools import product
 
 from ..errors import InputError
-from ..params import _fmt, parse_exact
-from .language import Predicate, PredicateError, compile_predicate
+from ..params import _MAX_BITS, CONVENTIONS, _fmt, parse_exact
+from .language import (Expression, LetError, Predicate, PredicateError, _Lets, compile_expression,
+                       compile_predicate)
 
 try:  # Python >= 3.11
     import tomllib
@@ -60,10 +70,15 @@ MAX_CLAIMS = 500
 MAX_LIST = 1000
 MAX_POINTS = 2000  # points of the finite part of a domain
 MAX_CLAIM_WORK = 40_000_000  # points x estimated evaluation steps, per claim
-DOMAIN_KEYS = ("p_ref", "beta", "alpha", "eps", "p0", "p", "clip_low", "clip_high")
+DOMAIN_KEYS = ("p_ref", "beta", "alpha", "eps", "p0", "p", "clip_low", "clip_high", "group_size", "convention")
+#: domain parameters that may be given as an expression of the others (a linked parameter)
+LINKABLE = ("p_ref", "beta", "alpha", "eps", "p0", "clip_low", "clip_high")
+#: the finite group size G of the advantage (GRPO with G samples per prompt)
+MAX_GROUP = 4096
 #: parameters of the map itself (what the clipped map needs as exact values)
 MAP_PARAMS = ("beta", "alpha", "eps", "p_ref", "clip_low", "clip_high")
-CLAIM_KEYS = ("id", "title", "norm", "domain", "predicate", "expect", "search", "boxes", "digits", "steps")
+CLAIM_KEYS = ("id", "title", "norm", "domain", "predicate", "expect", "search", "boxes", "digits", "steps", "let",
+              "assume")
 EXPECT = ("certified", "refuted", "undecided")
 BUDGETS = {"search": (64, 0, 5000), "boxes": (4000, 0, 200_000), "digits": (30, 10, 300),
            "steps": (10_000, 10, 100_000)}
@@ -106,6 +121,33 @@ class Domain:
     p0_is_p_ref: bool
     #: clip_high not given: it equals clip_low (symmetric clipping)
     clip_high_is_low: bool = False
+    #: linked parameters: name -> compiled rational expression of other (non-linked) parameters
+    linked: dict = field(default_factory=dict)
+
+    def fill(self, values: dict, bits: int = 128) -> dict:
+        """``values`` (Fractions at a point, :class:`~.values.Iv` on a box) with every linked
+        parameter added: an exact Fraction at a point, an Arb ball on a box, UNDEF when it
+        divides by zero."""
+        from .evaluate import evaluate_number
+
+        out = dict(values)
+        for k, e in self.linked.items():
+            out[k] = evaluate_number(e, values, bits)
+        return out
+
+    def linked_ok(self, values: dict):
+        """Three-valued: do the linked parameters in ``values`` (from :meth:`fill`) lie in
+        their ranges (``alpha`` in [0, 1], ``beta > 0``, ...)?  False when one certainly does not
+        (the point or box is outside the domain), None when unknown."""
+        return _and3(_in_limits(k, values.get(k)) for k in self.linked)
+
+    def expand(self, deps: set) -> set:
+        """``deps`` plus the parameters the linked ones among them are computed from."""
+        out = set(deps)
+        for k, e in self.linked.items():
+            if k in deps or (k == "p_ref" and "p0" in deps and self.p0_is_p_ref):
+                out |= e.names
+        return out
 
     @property
     def clipped(self) -> bool:
@@ -115,11 +157,13 @@ class Domain:
     def describe(self) -> dict:
         d = {"norm": list(self.norms)}
         for k, v in self.dims.items():
-            d[k] = v.describe() if isinstance(v, Range) else [_fmt(x) for x in v]
+            d[k] = v.describe() if isinstance(v, Range) else [x if isinstance(x, str) else _fmt(x) for x in v]
         if self.p0_is_p_ref:
             d["p0"] = "p_ref"
         if self.clip_high_is_low:
             d["clip_high"] = "clip_low"
+        for k, e in self.linked.items():
+            d[k] = " ".join(e.text.split())
         return d
 
     def continuous(self, names) -> list:
@@ -144,6 +188,10 @@ class Claim:
     line: int
     source: str  # FILE:LINE
     budgets: dict = field(default_factory=dict)
+    #: ``assume``: points where it is certainly false lie outside the domain (None: no assumption)
+    assume: Predicate | None = None
+    #: the ``let`` table as written (name -> text)
+    lets: dict = field(default_factory=dict)
 
 
 # ------------------------------------------------------------- line finder
@@ -313,8 +361,14 @@ def _claim(raw: dict, i: int, name: str, lines: _Lines) -> Claim:
     text = raw["predicate"]
     if not isinstance(text, str):
         fail("predicate must be a string", "predicate")
+    lets = raw.get("let", {})
+    if not isinstance(lets, dict) or not all(isinstance(v, str) for v in lets.values()):
+        fail('let must be a table of strings: let = { a = "2/beta" } or [claim.let]', "let")
     try:
-        pred = compile_predicate(text)
+        table = _Lets(lets)
+        pred = compile_predicate(text, table)
+    except LetError as exc:
+        raise ClaimFileError(f"{_loc(name, lines.key(i, 'let', exc.name))}: {label}: {exc}") from None
     except PredicateError as exc:
         pline = lines.key(i, "predicate")
         if pline is not None:
@@ -326,11 +380,23 @@ def _claim(raw: dict, i: int, name: str, lines: _Lines) -> Claim:
     dom = raw["domain"]
     if not isinstance(dom, dict):
         fail("domain must be a table: [claim.domain] with p_ref, beta, ...", "domain")
-    domain = _domain(dom, norms, pred, lambda msg, key: fail(msg, "domain", key) if key else fail(msg, "domain"))
-    return Claim(cid, title, norms, pred, domain, expect, head or 0, _loc(name, head), budgets)
+    assume = None
+    if "assume" in raw:
+        try:
+            assume = compile_predicate(raw["assume"], table, what="assumption")
+        except LetError as exc:
+            raise ClaimFileError(f"{_loc(name, lines.key(i, 'let', exc.name))}: {label}: {exc}") from None
+        except PredicateError as exc:
+            fail(f"assume: {exc}", "assume")
+        if assume.uses_count or assume.uses_engine:
+            fail("assume: an assumption is about the parameters, p, the map and iterates (no fixed points, "
+                 "orbits or count)", "assume")
+    domain = _domain(dom, norms, pred, lambda msg, key: fail(msg, "domain", key) if key else fail(msg, "domain"),
+                     assume)
+    return Claim(cid, title, norms, pred, domain, expect, head or 0, _loc(name, head), budgets, assume, dict(lets))
 
 
-def _domain(dom: dict, norms, pred: Predicate, fail) -> Domain:
+def _domain(dom: dict, norms, pred: Predicate, fail, assume: Predicate | None = None) -> Domain:
     for k in dom:
         if k not in DOMAIN_KEYS:
             hint = " (write p_ref, not p-ref)" if k.replace("-", "_") in DOMAIN_KEYS else ""
@@ -342,18 +408,34 @@ def _domain(dom: dict, norms, pred: Predicate, fail) -> Domain:
         fail("missing parameter 'eps' (required with norm = \"std\"; use eps = 0 for no smoothing)", None)
     if "p" in pred.names and "p" not in dom:
         fail("the predicate uses p: give its range, e.g. p = {gt = 0, lt = 1}", None)
+    if assume is not None and "p" in assume.names and "p" not in dom:
+        fail("the assumption uses p: give its range, e.g. p = {gt = 0, lt = 1}", None)
     if "clip_high" in dom and "clip_low" not in dom:
         fail("clip_high needs clip_low (the lower clip range; clip_high defaults to it)", "clip_high")
     used = [k for k in ("clip_low", "clip_high") if k in pred.names]
     if used and "clip_low" not in dom:
         fail(f"the predicate uses {used[0]}: give clip_low (and optionally clip_high) in the domain", None)
+    linked_text = {k: v for k, v in dom.items() if _is_expression(v)}
+    for k in linked_text:
+        if k not in LINKABLE:
+            fail(f"{k} cannot be given as an expression (linked parameters: {', '.join(LINKABLE)})", k)
     dims = {}
     for k in DOMAIN_KEYS:
-        if k in dom:
+        if k in dom and k not in linked_text and k not in ("group_size", "convention"):
             dims[k] = _values(k, dom[k], fail)
-    dims.setdefault("alpha", (Fraction(1),))
-    dims.setdefault("eps", (Fraction(0),))
-    p0_is_p_ref = "p0" not in dims
+    _group(dom, norms, dims, fail)
+    if "alpha" not in linked_text:
+        dims.setdefault("alpha", (Fraction(1),))
+    if "eps" not in linked_text:
+        dims.setdefault("eps", (Fraction(0),))
+    p0_is_p_ref = "p0" not in dims and "p0" not in linked_text
+    linked = {}
+    sources = tuple(k for k in LINKABLE if k in dims)
+    for k, text in linked_text.items():
+        try:
+            linked[k] = compile_expression(text, sources)
+        except PredicateError as exc:
+            fail(f"{k}: {exc}", k)
     n_finite = len(norms)
     for k, v in dims.items():
         if not isinstance(v, Range):
@@ -363,12 +445,124 @@ def _domain(dom: dict, norms, pred: Predicate, fail) -> Domain:
     if n_finite * pred.work > MAX_CLAIM_WORK:
         fail(f"claim too expensive: {n_finite} points times about {pred.work} evaluation steps (at most "
              f"{MAX_CLAIM_WORK} in all); use fewer points or shorter quantifiers", None)
-    if "clip_low" in dims:
-        _check_clipped_map(dims, norms, pred, fail)
-    return Domain(tuple(norms), dims, p0_is_p_ref, "clip_low" in dims and "clip_high" not in dims)
+    clipped = "clip_low" in dims or "clip_low" in linked
+    if clipped:
+        _check_clipped_map(dims, norms, pred, fail, linked)
+    if "group_size" in dims:
+        _check_group_map(dims, norms, pred, fail, linked)
+    out = Domain(tuple(norms), dims, p0_is_p_ref, clipped and "clip_high" not in dims and "clip_high" not in linked,
+                 linked)
+    _check_linked_points(out, fail)
+    return out
 
 
-def _check_clipped_map(dims, norms, pred: Predicate, fail) -> None:
+def _is_expression(v) -> bool:
+    """A domain value written as an expression of other parameters (a string that is not a number)."""
+    if not isinstance(v, str) or not re.search(r"\b(" + "|".join(LINKABLE) + r")\b", v):
+        return False  # "nan", "1e-5", "1/3": numbers (or bad numbers), read by parse_exact
+    try:
+        parse_exact(v, "x")
+        return False
+    except InputError:
+        return True
+
+
+def _group(dom: dict, norms, dims: dict, fail) -> None:
+    """``group_size`` (integers G >= 2, a value or a list) and ``convention`` ('paper', 'trl',
+    'mean'; default 'mean' for norm = "mean", else 'paper'), as ``dynamics --group-size G
+    --convention C``."""
+    if "group_size" in dom:
+        v = dom["group_size"]
+        vs = v if isinstance(v, list) else [v]
+        if not vs or len(vs) > MAX_LIST or any(isinstance(x, bool) or not isinstance(x, int) or
+                                               not 2 <= x <= MAX_GROUP for x in vs):
+            fail(f"group_size must be an integer in [2, {MAX_GROUP}] or a list of them (no ranges)", "group_size")
+        dims["group_size"] = tuple(dict.fromkeys(Fraction(x) for x in vs))
+    if "convention" in dom:
+        if "group_size" not in dom:
+            fail("convention needs group_size (the finite group of GRPO)", "convention")
+        v = dom["convention"]
+        vs = v if isinstance(v, list) else [v]
+        if not vs or any(x not in CONVENTIONS for x in vs):
+            fail(f"convention must be one of {', '.join(CONVENTIONS)} or a list of them", "convention")
+        for c in vs:
+            for n in norms:
+                if (c == "mean") != (n == "mean"):
+                    fail(f"convention {c!r} does not match norm {n!r} ('mean' goes with norm = \"mean\", "
+                         f"'paper' and 'trl' with norm = \"std\")", "convention")
+        dims["convention"] = tuple(dict.fromkeys(vs))
+
+
+def _check_group_map(dims, norms, pred: Predicate, fail, linked) -> None:
+    """The finite-group weights take an exact ``eps`` (:class:`~grpo_symbolic.exact.group_weights.
+    GroupWeights`): a map claim (decided by interval branch and bound) with ``norm = "std"`` and
+    ``group_size`` needs ``eps`` as a value or a list."""
+    if not pred.uses_map or pred.uses_engine or "std" not in norms:
+        return
+    if isinstance(dims.get("eps"), Range) or "eps" in linked and any(
+            isinstance(dims.get(s), Range) for s in linked["eps"].names):
+        fail("eps is a range, but the finite-group map (group_size) takes eps as exact values: give eps as a "
+             "value or a list", "eps")
+
+
+def _check_linked_points(dom: Domain, fail) -> None:
+    """Every linked parameter at the points of the finite part of the domain (all of it when no
+    source is a range) must be a valid value: an error names the first bad one."""
+    if not dom.linked:
+        return
+    srcs = sorted(set().union(*(e.names for e in dom.linked.values())))
+    if any(isinstance(dom.dims.get(k), Range) for k in srcs):
+        return  # checked at each point by the checker (outside its range: outside the domain)
+    keys = [k for k in srcs if k in dom.dims]
+    for combo in product(*[dom.dims[k] for k in keys]):
+        vals = dom.fill(dict(zip(keys, combo)))
+        for k in dom.linked:
+            if _in_limits(k, vals[k]) is not True:
+                at = ", ".join(f"{a} = {_fmt(b)}" for a, b in zip(keys, combo))
+                shown = _fmt(vals[k]) if isinstance(vals[k], Fraction) else "undefined"
+                fail(f"{k} = {shown} at {at}: {k} must be {_WHERE[k]}", k)
+
+
+def _in_limits(k, v):
+    """Three-valued: is the value ``v`` (Fraction, Arb ball, UNDEF/UNKNOWN) of parameter ``k``
+    inside its limits?"""
+    from flint import arb
+
+    from .values import UNDEF
+
+    if v is UNDEF:
+        return False
+    lo, lo_closed, hi, hi_closed = _LIMITS[k]
+    if isinstance(v, Fraction):
+        return (v > lo or (lo_closed and v == lo)) and (hi is None or v < hi or (hi_closed and v == hi))
+    if not isinstance(v, arb) or not v.is_finite():
+        return None
+    from ..exact.arbutil import to_arb
+
+    L = to_arb(lo)
+    above = (v > L) or (lo_closed and v >= L)
+    below_fail = (v < L) or (not lo_closed and v <= L)
+    if hi is None:
+        return True if above else (False if below_fail else None)
+    H = to_arb(hi)
+    under = (v < H) or (hi_closed and v <= H)
+    over_fail = (v > H) or (not hi_closed and v >= H)
+    if below_fail or over_fail:
+        return False
+    return True if (above and under) else None
+
+
+def _and3(vals):
+    out = True
+    for v in vals:
+        if v is False:
+            return False
+        if v is None:
+            out = None
+    return out
+
+
+def _check_clipped_map(dims, norms, pred: Predicate, fail, linked=None) -> None:
     """The clipped map is evaluated at exact parameter points only (the kernel's
     :meth:`~grpo_symbolic.exact.clipped.ClippedMap.g_arb` takes exact parameters): refuse a
     claim that would evaluate it on an interval of one of its parameters, i.e. a map claim
@@ -378,7 +572,9 @@ def _check_clipped_map(dims, norms, pred: Predicate, fail) -> None:
     for k in MAP_PARAMS:
         if k == "eps" and "std" not in norms and "eps" not in pred.names:
             continue  # the mean-only map does not use eps
-        if isinstance(dims.get(k), Range):
+        ranged = isinstance(dims.get(k), Range) or (k in (linked or {}) and any(
+            isinstance(dims.get(s), Range) for s in linked[k].names))
+        if ranged:
             fail(f"{k} is a range, but the clipped map (h, dh, g, dg, p_n, L_n with clip_low) is evaluated "
                  f"at exact parameter points only, not on intervals: give {k} as a value or a list", k)
 
@@ -401,13 +597,13 @@ _WHERE = {"p_ref": "in (0, 1)", "p0": "in (0, 1)", "p": "in (0, 1)", "beta": "> 
 def _number(k, v, fail, what=""):
     if isinstance(v, bool) or not isinstance(v, (int, Decimal, str)):
         fail(f"{k}{what}: expected a number, got {type(v).__name__ if not isinstance(v, dict) else 'a table'}", k)
-    if isinstance(v, str) and len(v) > 100:
+    if isinstance(v, str) and len(v) > 200:
         fail(f"{k}{what}: number text too long", k)
     try:
         x = parse_exact(v, f"{k}{what}")
     except InputError as exc:
         fail(str(exc), k)
-    if abs(x.numerator).bit_length() > 2048 or x.denominator.bit_length() > 2048:
+    if abs(x.numerator).bit_length() > _MAX_BITS or x.denominator.bit_length() > _MAX_BITS:
         fail(f"{k}{what}: number too large or too precise", k)
     return x
 

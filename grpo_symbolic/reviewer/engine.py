@@ -395,6 +395,8 @@ def engine_command(params: Params) -> str:
         s += f" --p0 {d['p0']}"
     if "clip" in d:
         s += f" --clip {d['clip']}" + (f" --clip-high {d['clip_high']}" if "clip_high" in d else "")
+    if "group_size" in d:
+        s += f" --group-size {d['group_size']} --convention {d['convention']}"
     return s + " --json"
 
 

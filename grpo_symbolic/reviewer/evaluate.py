@@ -26,8 +26,9 @@ from ..exact.arbutil import abs_range, arb_prec, to_arb
 from ..exact.fixed_points import arb_mid_fraction
 from .engine import BFPItem, Coll, FPItem, Kind, PointEngine
 from .language import Node, Predicate
-from .values import (UNDEF, UNKNOWN, BallMap, ClippedBallMap, Iv, Pos, _exact, as_ball, div, endpoints,
-                     finite_or_unknown, is_special, logit_of, monotone, mul, pow_int, safe_exp)
+from .values import (UNDEF, UNKNOWN, BallMap, ClippedBallMap, Ext, Iv, Pos, _exact, as_ball, div, endpoints,
+                     ext_add, ext_cmp, ext_div, ext_monotone, ext_mul, ext_neg, finite_or_unknown, is_special,
+                     logit_of, monotone, mul, pow_int, safe_exp)
 
 #: at most this many comparison records are kept for the evidence
 TRACE_LIMIT = 400
@@ -49,6 +50,17 @@ class Env:
         #: when a list, undecided comparisons append the width of their operands (a
         #: heuristic for choosing the branch-and-bound split; never used for verdicts)
         self.probe: list | None = None
+        #: why the last unbounded quantifier (count(...)) stayed undecided, in words (None: it did not)
+        self.reason: str | None = None
+
+    @property
+    def group(self):
+        """``(G, convention)`` of the finite-group weights, or None (population weights)."""
+        G = self.values.get("group_size")
+        if G is None:
+            return None
+        conv = self.values.get("convention") or ("mean" if self.norm == "mean" else "paper")
+        return int(G), conv
 
     @property
     def clipped(self) -> bool:
@@ -62,9 +74,9 @@ class Env:
             v = self.values
             if self.clipped:
                 self._map = ClippedBallMap(self.norm, v["beta"], v["alpha"], v["eps"], v["p_ref"], v["clip_low"],
-                                           v.get("clip_high", v["clip_low"]))
+                                           v.get("clip_high", v["clip_low"]), self.group)
             else:
-                self._map = BallMap(self.norm, v["beta"], v["alpha"], v["eps"], v["p_ref"])
+                self._map = BallMap(self.norm, v["beta"], v["alpha"], v["eps"], v["p_ref"], self.group)
         return self._map
 
     def iterate(self, k: int):
@@ -96,25 +108,43 @@ class Env:
         return cache[j]
 
 
-class _Tail:
-    def __repr__(self):
-        return "n (tail)"
-
-
-#: the value of a count(...) variable while its tail is evaluated
-TAIL = _Tail()
-#: explicit prefix of a count(...) quantifier when no tail certificate exists
+#: first explicit prefix of a count(...) quantifier; it doubles while the tail is undecided
 COUNT_PREFIX = 64
 #: boxes per invariant piece when evaluating a tail
 TAIL_BOXES = 64
-#: longest explicit prefix before a tail certificate (and its work limit, in steps)
+#: longest explicit prefix before a tail certificate entered late (and its work limit, in steps)
 MAX_PREFIX = 20_000
 PREFIX_WORK = 2_000_000
+#: the prefix doubles up to this length while the tail is undecided (without any trap: p_n -> 1,
+#: an unresolved orbit, up to NO_TRAP_PREFIX)
+MAX_DOUBLING = 4096
+NO_TRAP_PREFIX = 1024
+
+
+def outer_fractions(b: arb) -> tuple[Fraction, Fraction]:
+    """Exact rationals ``lo <= b <= hi`` (``arb.lower()`` is itself rounded to the working
+    precision, so its radius is taken outwards)."""
+    lo, hi = b.lower(), b.upper()
+    return (arb_mid_fraction(lo) - arb_mid_fraction(lo.rad()), arb_mid_fraction(hi) + arb_mid_fraction(hi.rad()))
 
 
 def evaluate(pred: Predicate, env: Env):
     with arb_prec(env.bits):
         return _Eval(env).cond(pred.root, {})
+
+
+def evaluate_number(expr, values: dict, bits: int = 128, norm: str = "std"):
+    """The value of a compiled number expression (:func:`~.language.compile_expression`, e.g. a
+    linked parameter ``alpha = "10/(10+beta)"``) for parameter values that are Fractions (then
+    the result is an exact Fraction: the expression is rational) or intervals :class:`Iv`
+    (then an Arb ball enclosing its range); UNDEF for a division by zero.
+
+    >>> from grpo_symbolic.reviewer.language import compile_expression
+    >>> evaluate_number(compile_expression("10/(10+beta)", ("beta",)), {"beta": Fraction(5)})
+    Fraction(2, 3)
+    """
+    with arb_prec(bits):
+        return _Eval(Env(norm, values, bits)).value(expr.root, {})
 
 
 # --------------------------------------------------------------- truth
@@ -135,6 +165,13 @@ def _not(v):
 class _Eval:
     def __init__(self, env: Env):
         self.env = env
+        self._lets: dict = {}  # let name -> value (closed expressions: one value per evaluation)
+
+    def let(self, n: Node, how):
+        """The value of a ``let`` reference, computed once per evaluation."""
+        if n.value not in self._lets:
+            self._lets[n.value] = how(n.args[0], {})
+        return self._lets[n.value]
 
     # ---------------------------------------------------------- booleans
     def cond(self, n: Node, scope: dict):
@@ -163,10 +200,13 @@ class _Eval:
             return out
         if k == "cmp":
             return self.compare(n, scope)
-        if k == "attr":  # fp.stable / bfp.stable
-            return self.attr(n, scope)
+        if k == "attr":  # fp.stable / bfp.stable; a missing item is not stable (False), unknown is None
+            v = self.attr(n, scope)
+            return False if v is UNDEF else (None if v is UNKNOWN else v)
         if k == "quant":
             return self.quant(n, scope)
+        if k == "let":
+            return self.let(n, self.cond)
         raise AssertionError(f"not a condition: {n.kind}")  # pragma: no cover
 
     def compare(self, n: Node, scope):
@@ -236,63 +276,141 @@ class _Eval:
         return as_all, as_any
 
     def count_quant(self, n: Node, scope):
-        """``all/any(... for n in count(a))``: an explicit prefix, then the tail
-        certified by a forward-invariant set of the orbit (see :meth:`PointEngine.tail`)."""
+        """``all/any(... for n in count(a))``: an explicit prefix ``a <= n < D``, then the tail
+        ``n >= D`` certified on a set that holds every ``L_{n + cmin}``, ``n >= D``.
+
+        The sets come from the engine (:meth:`PointEngine.tail`: a forward-invariant trap entered
+        at ``n0``, each piece mapped into the next) pushed forward by ``j = D + cmin - n0`` steps
+        of the map: if ``L_m`` lies in the pieces ``P`` for every ``m >= n0``, then ``L_m`` lies in
+        the Arb images ``g^j(P)`` for every ``m >= n0 + j`` (no invariance of the images is
+        needed).  While the tail is undecided the prefix doubles (``D = a + 64, a + 128, ...``)
+        within the work budget (:data:`MAX_PREFIX`, :data:`PREFIX_WORK`), so a claim that first
+        fails at ``n = 101`` is refuted there, and a shrinking image eventually decides a body
+        that holds near the limit.  In the tail ``n`` itself is the ray ``[D, +inf)``
+        (:class:`~.values.Ext`).  When the quantifier stays unknown, ``env.reason`` says why."""
         func = n.value
         var, src = n.gens[0]
         a = src.value
         cmin, _ = n.bounds
         eng = self.engine()
-        out = True if func == "all" else False
-        done = a  # the prefix a <= k < done is evaluated
+        st = {"out": True if func == "all" else False, "done": a, "unknown_at": None}
+        want = func == "all"  # the tail value that settles the quantifier
+
+        def settled():
+            return (func == "all" and st["out"] is False) or (func == "any" and st["out"] is True)
 
         def prefix(stop):
-            nonlocal out, done
-            for k in range(done, stop):
+            for k in range(st["done"], stop):
                 as_all, as_any = self._one(n, {**scope, var: Fraction(k)})
-                out = _merge(out, as_all if func == "all" else as_any, func)
-                if (func == "all" and out is False) or (func == "any" and out is True):
-                    done = stop
+                c = as_all if func == "all" else as_any
+                if c is None and st["unknown_at"] is None:
+                    st["unknown_at"] = k
+                st["out"] = _merge(st["out"], c, func)
+                st["done"] = k + 1
+                if settled():
                     return True
-            done = max(done, stop)
+            st["done"] = max(st["done"], stop)
             return False
-        if prefix(a + COUNT_PREFIX):
-            return out
-        # tail certificates with smaller and smaller invariant sets (entered later)
-        for shrink in range(4):
-            tail = eng.tail(shrink)
-            if tail is None:
-                break
-            n0, pieces = tail
-            start = max(a, n0 - cmin)
-            if start - a > min(MAX_PREFIX, PREFIX_WORK // max(1, n.work)):
-                break
-            if prefix(start):
-                return out
-            t = self._tail_truth(n, scope, var, cmin, pieces)
-            if t is (func == "all"):
-                return _merge(out, t, func)
-        return _merge(out, None, func)
+        work = max(1, n.work)
+        limit = a + max(COUNT_PREFIX, min(MAX_PREFIX, PREFIX_WORK // work))  # a late trap entry
+        traps = [t for t in (eng.tail(s) for s in range(4)) if t is not None]
+        # an undecided tail: the prefix doubles (shorter without a trap: it can only refute)
+        doubling = a + max(COUNT_PREFIX, min(MAX_DOUBLING if traps else NO_TRAP_PREFIX, PREFIX_WORK // work))
+        images: dict = {}
+        stop, tried = a + COUNT_PREFIX, []
+        while True:
+            if prefix(stop):
+                return st["out"]
+            D = st["done"]
+            entered = [i for i, (n0, _) in enumerate(traps) if n0 - cmin <= D]
+            if entered and st["unknown_at"] is None:
+                # each trap itself once (from its entry on), then the images of the smallest
+                # trap already entered, pushed forward to the end of the prefix
+                trials = [(i, 0) for i in entered if ("raw", i) not in images]
+                best = max(entered, key=lambda i: traps[i][0])
+                if D + cmin - traps[best][0] > 0:
+                    trials.append((best, D + cmin - traps[best][0]))
+                for i, j in trials:
+                    n0, pieces = traps[i]
+                    if j == 0:
+                        images[("raw", i)] = True
+                        sets, ray = pieces, max(a, n0 - cmin)
+                    else:
+                        sets, ray = self._images(images, i, pieces, j), D
+                    t = None if sets is None else self._tail_truth(n, scope, var, cmin, sets, ray)
+                    tried.append((n0, j, t))
+                    if t is want:
+                        return _merge(st["out"], t, func)
+                    if t is (not want):  # the body decides against the claim on the whole tail
+                        if prefix(ray + 1):  # ... from n = ray on: name that n
+                            return st["out"]
+                        return _merge(st["out"], t, func)
+            nxt = a + 2 * (stop - a)
+            if nxt > doubling:
+                later = [n0 - cmin for n0, _ in traps if D < n0 - cmin <= limit]
+                if not later or st["unknown_at"] is not None or stop >= limit:
+                    break
+                nxt = min(later)
+            stop = min(nxt, limit)
+        self.env.reason = self._tail_reason(eng, traps, tried, st, limit if traps else doubling)
+        return _merge(st["out"], None, func)
 
-    def _tail_truth(self, n: Node, scope, var, cmin, pieces):
-        """The contribution of the whole tail: x = L_{n + cmin} ranges over the
-        invariant pieces (bisected, largest boxes first).  ``True`` if the guarded body
-        holds for every x, ``False`` if it fails for every x (the tail is not empty),
-        otherwise None — the orbit need not visit every x, so a mixed answer decides
-        nothing."""
+    def _images(self, cache: dict, i: int, pieces, j: int):
+        """The Arb images ``g^j(P)`` of the pieces of trap ``i`` (cached: ``j`` only grows)."""
+        k, cur = cache.get(i, (0, list(pieces)))
+        m = self.env.map()
+        while k < j and cur is not None:
+            nxt = [m.g_L(P) for P in cur]
+            cur = None if any(is_special(P) for P in nxt) else nxt
+            k += 1
+        cache[i] = (k, cur)
+        return cur
+
+    def _tail_reason(self, eng, traps, tried, st, limit) -> str:
+        """Why the tail of a count(...) quantifier stays undecided, in words."""
+        D = st["done"]
+        if st["unknown_at"] is not None:
+            return (f"the body is unknown at n = {st['unknown_at']} of the explicit prefix (Arb precision), "
+                    f"so the claim cannot be decided there")
+        if not traps:
+            o = eng.orbit()
+            kind = o.kind if isinstance(o.kind, str) else None
+            if kind == "to_one":
+                why = "p_n -> 1, so no bounded set traps the orbit"
+            elif kind is None:
+                why = f"the orbit is unresolved ({o.note or 'no certificate'}), so there is no trap"
+            else:
+                why = f"no forward-invariant trap was certified around the orbit's {kind} limit set"
+            return f"{why}; the prefix n < {D} holds (its budget: n < {limit})"
+        last = tried[-1] if tried else None
+        entry = min(t[0] for t in traps)
+        if last is None:
+            return (f"the orbit enters its trap at step {entry}, after the prefix budget (n < {limit}) ran out")
+        pushed = max(t[1] for t in tried)
+        return (f"the body is neither certainly true nor certainly false on the trap (entered at step {entry}, "
+                f"pushed up to {pushed} steps forward); budget exhausted at n = {D} (prefix n < {D} holds)")
+
+    def _tail_truth(self, n: Node, scope, var, cmin, pieces, start):
+        """The contribution of the whole tail ``n >= start``: ``x = L_{n + cmin}`` ranges over the
+        pieces (bisected, largest boxes first) and ``n`` over the ray ``[start, +inf)``.  ``True``
+        if the guarded body holds for every such ``(x, n)``, ``False`` if it fails for every one
+        (the tail is not empty), otherwise None: the orbit need not visit every x, so a mixed
+        answer decides nothing."""
         func = n.value
         seen = set()
-        saved = self.env.tail_x
+        saved, trace = self.env.tail_x, self.env.trace
+        self.env.trace = None  # a mixed tail is no evidence; a deciding one is named by the prefix
+        ray = Ext.ray(start)
         try:
             for piece in pieces:
-                lo, hi = arb_mid_fraction(piece.lower()), arb_mid_fraction(piece.upper())
+                lo, hi = outer_fractions(piece)
                 heap = [(-(hi - lo), 0, lo, hi)]
                 counter, used = 1, 0
                 while heap:
                     _, _, u, v = heapq.heappop(heap)
                     used += 1
                     self.env.tail_x = (cmin, to_arb(u).union(to_arb(v)), {})
-                    as_all, as_any = self._one(n, {**scope, var: TAIL})
+                    as_all, as_any = self._one(n, {**scope, var: ray})
                     t = as_all if func == "all" else as_any
                     if t is None and used < TAIL_BOXES and v > u:
                         m = (u + v) / 2
@@ -304,7 +422,7 @@ class _Eval:
                     if None in seen or len(seen) > 1:
                         return None
         finally:
-            self.env.tail_x = saved
+            self.env.tail_x, self.env.trace = saved, trace
         return seen.pop() if len(seen) == 1 else None
 
     def _bindings(self, n: Node, scope):
@@ -369,6 +487,10 @@ class _Eval:
                 items.append(self.value(n.args[0], binding))
                 member.append(guard)
             return _minmax(n.value, items, member, complete)
+        if k == "index":
+            return _index(self.collection(n.args[0], scope), n.value)
+        if k == "let":
+            return self.let(n, self.value)
         if k == "len":
             coll = self.collection(n.args[0], scope)
             if not coll.complete or any(m is None for m in coll.member):
@@ -383,6 +505,8 @@ class _Eval:
             return self.engine().collection(n.value)
         if n.kind == "attr" and n.value == "points":
             return self.orbit().points
+        if n.kind == "let":
+            return self.let(n, self.collection)
         raise AssertionError("not a collection")  # pragma: no cover
 
     def engine(self) -> PointEngine:
@@ -404,6 +528,8 @@ class _Eval:
                 return Kind(o.kind)
             return getattr(o, name)
         item = self.value(base, scope)
+        if is_special(item):  # fixed_points[5] of a shorter collection, or an unknown one
+            return item
         if isinstance(item, (FPItem, BFPItem)):
             return item.attr(n.value)
         raise AssertionError("attribute of a non-item")  # pragma: no cover
@@ -412,7 +538,7 @@ class _Eval:
         f = n.value
         if f in ("p_n", "L_n") and n.offset is not None:  # p_n(n + c) under count(...)
             k = scope.get(n.args[0].value)
-            if k is TAIL:
+            if isinstance(k, Ext):  # the whole tail n >= N
                 L = self.env.tail_iterate(n.offset)
             else:
                 if f == "p_n" and int(k) + n.offset == 0:
@@ -453,6 +579,42 @@ def _merge(out, contrib, func):
     return False
 
 
+def _index(coll: Coll, k: int):
+    """The ``k``-th member (``k < 0`` from the end) of a collection in increasing order; UNKNOWN
+    unless the collection is complete, every membership known and the order certain (the
+    members' enclosures disjoint); UNDEF (it does not exist) out of range."""
+    if not coll.complete or any(m is None for m in coll.member):
+        return UNKNOWN
+    items = [it for it, m in zip(coll.items, coll.member) if m]
+    if not -len(items) <= k < len(items):
+        return UNDEF
+    keyed = []
+    for it in items:
+        lo, hi = _order_key(it)
+        if lo is None:
+            return UNKNOWN
+        keyed.append((lo, hi, it))
+    keyed.sort(key=lambda t: t[0])
+    for (_, hi, _), (lo, _, _) in zip(keyed, keyed[1:]):
+        if not hi < lo:
+            return UNKNOWN  # overlapping enclosures: the order is not certain
+    return keyed[k][2]
+
+
+def _order_key(it):
+    """Exact ``(lo, hi)`` bounds of a member's position on the line (log-odds or value)."""
+    if isinstance(it, FPItem):
+        return it.lo, it.hi
+    if isinstance(it, BFPItem):
+        return Fraction(it.p), Fraction(it.p)
+    if isinstance(it, Fraction):
+        return it, it
+    L = it.L if isinstance(it, Pos) else None
+    if L is None or not L.is_finite():
+        return None, None
+    return arb_mid_fraction(L.lower()), arb_mid_fraction(L.upper())
+
+
 def _minmax(func, items, member, complete):
     if member is None:
         member = [True] * len(items)
@@ -485,6 +647,8 @@ def _minmax(func, items, member, complete):
 def neg(a):
     if is_special(a):
         return a
+    if isinstance(a, Ext):
+        return ext_neg(a)
     if isinstance(a, Fraction):
         return -a
     if isinstance(a, Iv):
@@ -501,6 +665,8 @@ def binop(op, a, b):
         return UNKNOWN
     if op == "**":
         return power(a, b)
+    if isinstance(a, Ext) or isinstance(b, Ext):
+        return {"+": ext_add, "-": lambda x, y: ext_add(x, neg(y)), "*": ext_mul, "/": ext_div}[op](a, b)
     if isinstance(a, Fraction) and isinstance(b, Fraction):
         if op == "/" and b == 0:
             return UNDEF
@@ -532,6 +698,8 @@ def binop(op, a, b):
 
 
 def power(a, k: Fraction):
+    if isinstance(a, Ext):
+        return _ext_power(a, k)
     if k.denominator == 1:
         n = int(k)
         if isinstance(a, Fraction):
@@ -560,9 +728,50 @@ def power(a, k: Fraction):
     return UNKNOWN
 
 
+def _ext_power(a: Ext, k: Fraction):
+    """``a ** k`` on ``[lo, +inf)`` with ``lo > 0`` (monotone); UNKNOWN otherwise."""
+    if a.lo is None or not a.lo > 0 or a.hi is not None:
+        return UNKNOWN
+    kb = to_arb(k)
+    f = lambda t: (kb * t.log()).exp()  # noqa: E731
+    if k > 0:
+        return ext_monotone(a, f, None, None)
+    if k == 0:
+        return Fraction(1)
+    top = f(a.lo)  # decreasing: (0, lo^k]
+    return finite_or_unknown(arb(0).union(top.upper())) if top.is_finite() else UNKNOWN
+
+
+def _ext_elementary(f: str, x: Ext):
+    """Monotone functions of an unbounded value (the tail variable); UNKNOWN for the rest."""
+    if f == "sqrt" and x.lo is not None and x.lo >= 0:
+        return ext_monotone(x, lambda t: t.sqrt(), None, None)
+    if f == "log" and x.lo is not None and x.lo > 0:
+        return ext_monotone(x, lambda t: t.log(), None, None)
+    if f == "exp" and all(e is None or abs(e) < EXP_BOUND for e in (x.lo, x.hi)):
+        return ext_monotone(x, lambda t: t.exp(), arb(0), None)
+    if f == "sigmoid":
+        lo = arb(0) if x.lo is None else (1 / (1 + (-x.lo).exp())).lower()
+        hi = arb(1) if x.hi is None else (1 / (1 + (-x.hi).exp())).upper()
+        return finite_or_unknown(lo.union(hi))
+    if f == "abs":
+        if x.lo is not None and x.lo >= 0:
+            return x
+        if x.hi is not None and x.hi <= 0:
+            return ext_neg(x)
+        return Ext(arb(0), None)
+    return UNKNOWN
+
+
+#: exp of an unbounded value is carried only from a moderate finite end
+EXP_BOUND = 2**20
+
+
 def elementary(f: str, x):
     if is_special(x):
         return x
+    if isinstance(x, Ext):
+        return _ext_elementary(f, x)
     if f == "logit":
         return logit_of(x)
     if f == "sigmoid":
@@ -641,6 +850,8 @@ def compare(op: str, a, b):
         return eq if op == "==" else (not eq)
     if isinstance(a, Fraction) and isinstance(b, Fraction):
         return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b, "!=": a != b}[op]
+    if isinstance(a, Ext) or isinstance(b, Ext):
+        return ext_cmp(op, a, b)
     if isinstance(a, Iv) or isinstance(b, Iv):
         r = _compare_iv(op, a, b)
         if r is not None:
@@ -813,6 +1024,10 @@ def show(v, digits: int = 20):
         return s if len(str(v)) > 40 else f"{v.numerator}/{v.denominator}"
     if isinstance(v, Iv):
         return f"[{show(v.lo)}, {show(v.hi)}]"
+    if isinstance(v, Ext):
+        lo = "-inf" if v.lo is None else v.lo.str(digits)
+        hi = "+inf" if v.hi is None else v.hi.str(digits)
+        return f"[{lo}, {hi}{')' if v.hi is None else ']'}"
     if isinstance(v, Pos):
         p, q = v.p(), v.q()
         if q < arb(1) / 1000:

@@ -16,25 +16,42 @@ Grammar (informally)::
             | all(GEN) | any(GEN) | fp.stable | True | False
     arith  := arith (+ - * /) arith | -arith | arith ** CONST | NUMBER | NAME
             | FUNC(arith) | min(...) | max(...) | len(COLL) | ITEM.attr | orbit.attr
+            | COLL[INT] | COLL[INT].attr    (INT a constant; -1 is the last member)
     GEN    := expr for VAR in SOURCE [for VAR in SOURCE]... [if expr]...
     SOURCE := range(INT[, INT]) | fixed_points | stable_fixed_points
             | unstable_fixed_points | boundary_fixed_points | orbit.points
             | count(INT)          (n = a, a+1, ...: "for all n >= a"; the only generator
-                                   of an all/any; n appears only as p_n(n + c), L_n(n + c))
+                                   of an all/any; n indexes iterates only as p_n(n + c),
+                                   L_n(n + c), and may appear in arithmetic: 2 * n / beta)
 
 Names: the parameters ``p_ref beta alpha eps p0 clip_low clip_high`` (the clip ranges only
 when the domain gives ``clip_low``), the free PoS variable ``p``,
-quantifier variables, the collections above and ``orbit``.  Functions:
+quantifier variables, the collections above, ``orbit`` and the claim's ``let`` names
+(macros: closed expressions compiled with this same whitelist, without ``count``, on first
+use, cycles refused, their cost counted at every use).  Functions:
 ``h dh g dg p_n L_n logit sigmoid sqrt exp log abs min max len all any``.
 String constants appear only in comparisons with ``orbit.kind`` (``'converges'``,
 ``'cycle'``, ``'to_one'``, ``'bounded'``; ``'bounded'`` is a property implied by the
 first two: the log-odds of the orbit stay in a bounded interval).
 
+Indexing: collections are in increasing order (fixed points by ``p``, orbit points by
+value); ``fixed_points[k]`` is unknown when the collection is not certified complete or a
+membership is unknown, and does not exist (comparisons with it are false) out of range.
+
 Limits (each violation is an error, not a slow run): text <= 4000 characters,
-<= 400 syntax nodes, nesting depth <= 32, integer exponents ``|k| <= 64``,
-numeric literals of at most 60 characters with decimal exponent ``|e| <= 400``,
-``range`` spans <= 10000, iterate indices ``0 <= k <= 10000``, and an estimated
-cost per evaluation <= 200000 elementary steps.
+<= 400 syntax nodes (the predicate and its let names together), nesting depth <= 32,
+integer exponents ``|k| <= 64``, numeric literals of at most 200 characters with decimal
+exponent ``|e| <= 4000`` (``params.MAX_EXPONENT``; exact, like every input), folded
+constants of at most ``MAX_CONST_BITS`` bits, ``range`` spans <= 10000, iterate indices
+``0 <= k <= 10000``, at most 32 let names, and an estimated cost per evaluation <= 200000
+elementary steps.
+
+>>> p = compile_predicate("L_n(n) >= logit(p_ref) + a * n for n in count(1)".join(["all(", ")"]),
+...                       lets={"a": "2/(beta*sqrt(1+4*eps))"})
+>>> p.tail_arith, sorted(p.lets), p.uses_count
+(True, ['a'], True)
+>>> compile_predicate("fixed_points[-1].p > 1e-600").root.args[0].kind
+'attr'
 """
 
 from __future__ import annotations
@@ -45,14 +62,19 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..errors import InputError
-from ..params import parse_exact
+from ..params import _MAX_BITS, MAX_EXPONENT, parse_exact
 
 MAX_TEXT = 4000
 MAX_NODES = 400
 MAX_DEPTH = 32
 MAX_POW = 64
-MAX_LITERAL = 60
-MAX_LITERAL_EXP = 400
+MAX_LITERAL = 200
+#: literal exponents are limited like every other input (``params.MAX_EXPONENT``)
+MAX_LITERAL_EXP = MAX_EXPONENT
+#: folded constants (``1e-4000 * 1e-4000``) may hold this many bits in numerator and denominator
+MAX_CONST_BITS = 2 * _MAX_BITS + 64
+#: at most this many ``let`` names per claim
+MAX_LETS = 32
 MAX_RANGE = 10_000
 MAX_INDEX = 10_000
 MAX_WORK = 200_000
@@ -128,6 +150,10 @@ class Predicate:
     max_index: int  # largest iterate index (-1: none)
     work: int  # estimated elementary steps per evaluation
     uses_count: bool = False  # an unbounded quantifier over iterates (count(a))
+    #: the count(...) variable appears in arithmetic (``2 * n / beta``), not only as p_n(n + c)
+    tail_arith: bool = False
+    #: the ``let`` names the predicate uses: name -> their text, whitespace normalised
+    lets: dict = field(default_factory=dict)
 
     @property
     def uses_engine(self) -> bool:
@@ -141,7 +167,7 @@ class Predicate:
         """Parameters (and ``p``) the truth value can depend on."""
         deps = set(self.names)
         if self.uses_map or self.uses_engine:
-            deps |= {"p_ref", "beta", "alpha", "eps", "norm", "clip_low", "clip_high"}
+            deps |= {"p_ref", "beta", "alpha", "eps", "norm", "clip_low", "clip_high", "group_size", "convention"}
         if self.uses_orbit or self.uses_iterates:
             deps |= {"p0"}
         if "p0" in deps:
@@ -150,17 +176,16 @@ class Predicate:
 
 
 # --------------------------------------------------------------- compiler
-def compile_predicate(text: str) -> Predicate:
-    """Parse and check ``text``; raise :class:`PredicateError` (one line) if it is not
-    in the language."""
+def _parse(text, what: str = "predicate"):
+    """``(source, tree)`` of an expression text, with the size and syntax checks."""
     if not isinstance(text, str):
-        raise PredicateError(f"the predicate must be a string, got {type(text).__name__}")
+        raise PredicateError(f"the {what} must be a string, got {type(text).__name__}")
     if len(text) > MAX_TEXT:
-        raise PredicateError(f"predicate too long ({len(text)} characters; at most {MAX_TEXT})")
+        raise PredicateError(f"{what} too long ({len(text)} characters; at most {MAX_TEXT})")
     if "\x00" in text:
-        raise PredicateError("predicate contains a NUL character")
+        raise PredicateError(f"{what} contains a NUL character")
     if not text.strip():
-        raise PredicateError("empty predicate")
+        raise PredicateError(f"empty {what}")
     src = text.strip("\n")
     # a multi-line predicate may be indented as a block; Python needs no leading indent
     src = _dedent_expression(src)
@@ -170,17 +195,94 @@ def compile_predicate(text: str) -> Predicate:
         msg = (exc.msg or "invalid syntax").split("\n")[0]
         raise PredicateError(f"syntax error: {msg}", exc.lineno or 1) from None
     except (RecursionError, MemoryError):
-        raise PredicateError("predicate nested too deeply") from None
+        raise PredicateError(f"{what} nested too deeply") from None
     except ValueError as exc:
         raise PredicateError(f"syntax error: {exc}") from None
-    c = _Compiler(src)
+    return src, tree
+
+
+def _screen(c: "_Compiler", tree) -> None:
+    """Size limits, then reserved names first: the clearest message for an attack."""
     c.count(tree)
-    for node in ast.walk(tree):  # reserved names first: the clearest message for an attack
+    for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
             c.err(node, f"attribute {node.attr!r} is not allowed: {_short(c.seg(node))}")
         if isinstance(node, ast.Name) and node.id.startswith("_"):
             c.err(node, f"name {node.id!r} is not allowed (names starting with '_' are reserved)")
+
+
+class LetError(PredicateError):
+    """An error inside the text of a ``let`` name (``name`` says which)."""
+
+    def __init__(self, message: str, name: str, line: int = 1):
+        super().__init__(message, line)
+        self.name = name
+
+
+class _Lets:
+    """The ``let`` macros of one claim: parsed once, compiled on first use (closed
+    expressions: parameters, functions and other ``let`` names, no quantifier variables,
+    no ``count``), cycles refused."""
+
+    def __init__(self, lets: dict | None):
+        lets = dict(lets or {})
+        if len(lets) > MAX_LETS:
+            raise PredicateError(f"too many let names ({len(lets)}; at most {MAX_LETS})")
+        self.parsed = {}
+        self.nodes = 0
+        for name, text in lets.items():
+            if not isinstance(name, str) or not _IDENT.match(name) or name in RESERVED:
+                raise LetError(f"let name {name!r} is not allowed (a plain identifier that is not a parameter, "
+                               f"function or collection name)", str(name))
+            try:
+                self.parsed[name] = _parse(text, f"let {name!r}")
+            except PredicateError as exc:
+                raise LetError(f"let {name!r}: {exc}", name, exc.line) from None
+        self.compiled: dict = {}
+        self.stack: list = []
+        self.used: dict = {}
+
+    def node(self, name: str, parent: "_Compiler", at) -> "Node":
+        if name in self.stack:
+            cyc = " -> ".join(self.stack[self.stack.index(name):] + [name])
+            raise LetError(f"let names form a cycle: {cyc}", name)
+        if name not in self.compiled:
+            src, tree = self.parsed[name]
+            child = _Compiler(src, self, let_name=name)
+            self.stack.append(name)
+            try:
+                _screen(child, tree)
+                self.nodes += child.n_nodes
+                if parent.n_nodes + self.nodes > MAX_NODES:
+                    raise PredicateError(f"predicate too large with its let names (more than {MAX_NODES} "
+                                         f"syntax nodes)")
+                root = child.expr(tree.body, {}, 0)
+            except LetError:
+                raise
+            except PredicateError as exc:
+                raise LetError(f"let {name!r}: {exc}", name, exc.line) from None
+            finally:
+                self.stack.pop()
+            self.compiled[name] = (root, child)
+            self.used[name] = " ".join(src.split())
+        root, child = self.compiled[name]
+        parent.absorb(child)
+        return root
+
+
+def compile_predicate(text: str, lets: dict | None = None, what: str = "predicate") -> Predicate:
+    """Parse and check ``text``; raise :class:`PredicateError` (one line) if it is not
+    in the language.  ``lets``: ``name -> expression text`` (the claim's ``let`` table),
+    names the predicate may use; each is compiled with the same whitelist, on first use,
+    and its cost is counted at every use.  A :class:`LetError` names a faulty ``let``."""
+    src, tree = _parse(text, what)
+    table = lets if isinstance(lets, _Lets) else _Lets(lets)
+    c = _Compiler(src, table)
+    _screen(c, tree)
     root = c.expr(tree.body, {}, 0)
+    for name in table.parsed:  # every let is checked, used or not
+        if name not in table.compiled:
+            table.node(name, _Compiler("", _Lets(None)), None)
     if root.type != "bool":
         raise PredicateError(f"the predicate must be a condition (a comparison, and/or/not, all/any), "
                              f"not a {_TYPE_WORD.get(root.type, root.type)}: {_short(root.src)}", root.line)
@@ -192,7 +294,49 @@ def compile_predicate(text: str) -> Predicate:
     canonical = " ".join(text.split())  # the text as written, whitespace normalised
     return Predicate(text=text, root=root, canonical=canonical, names=c.names, uses_fixed=c.uses_fixed,
                      uses_orbit=c.uses_orbit, uses_map=c.uses_map, max_index=c.max_index, work=work,
-                     uses_count=c.uses_count)
+                     uses_count=c.uses_count, tail_arith=c.tail_arith,
+                     lets={k: v for k, v in table.used.items() if k in c.lets_used})
+
+
+@dataclass
+class Expression:
+    """A compiled rational expression of parameters (a linked domain parameter)."""
+
+    text: str
+    root: Node
+    names: set
+
+
+#: what a linked parameter may use: exact rational arithmetic only, so an exact point stays exact
+_RATIONAL = {"const", "name", "neg", "bin", "minmax"}
+
+
+def compile_expression(text: str, allowed) -> Expression:
+    """Compile a number expression of the parameters ``allowed`` built from numbers,
+    ``+ - * /``, ``**`` with an integer constant exponent, ``min``, ``max`` and ``abs``: its value
+    at an exact point is an exact rational (``"10/(10+beta)"``).  Raise :class:`PredicateError`.
+
+    >>> sorted(compile_expression("10/(10 + beta)", ("beta",)).names)
+    ['beta']
+    """
+    src, tree = _parse(text, "expression")
+    c = _Compiler(src)
+    _screen(c, tree)
+    root = c.number(tree.body, {}, 0)
+    stack = [root]
+    while stack:
+        x = stack.pop()
+        ok = x.kind in _RATIONAL or (x.kind == "call" and x.value == "abs")
+        if x.kind == "bin" and x.value == "**" and x.args[1].value.denominator != 1:
+            ok = False
+        if not ok:
+            raise PredicateError(f"a linked parameter is a rational expression (numbers, parameters, + - * /, "
+                                 f"** with an integer exponent, min, max, abs): {_short(x.src)} is not", x.line)
+        stack.extend(a for a in x.args if isinstance(a, Node))
+    bad = sorted(c.names - set(allowed))
+    if bad:
+        raise PredicateError(f"{bad[0]} cannot be used here (allowed: {', '.join(allowed) or 'none'})")
+    return Expression(text, root, set(c.names))
 
 
 def _dedent_expression(src: str) -> str:
@@ -222,15 +366,30 @@ _BIN = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 
 
 class _Compiler:
-    def __init__(self, src: str):
+    def __init__(self, src: str, lets: _Lets | None = None, let_name: str | None = None):
         self.src = src
+        self.lets = lets if lets is not None else _Lets(None)
+        self.let_name = let_name  # compiling this let's text (count(...) is not allowed there)
+        self.lets_used: set = set()
         self.names: set = set()
         self.uses_fixed = False
         self.uses_orbit = False
         self.uses_map = False
         self.uses_count = False
+        self.tail_arith = False
         self.max_index = -1
+        self.n_nodes = 0
         self.tail_vars: dict = {}  # count(...) variable -> list of offsets seen
+        self._cost: dict = {}  # id(node) -> cost (let nodes are shared: counted at each use)
+
+    def absorb(self, child: "_Compiler") -> None:
+        """Take over what a compiled ``let`` uses."""
+        self.names |= child.names
+        self.uses_fixed |= child.uses_fixed
+        self.uses_orbit |= child.uses_orbit
+        self.uses_map |= child.uses_map
+        self.max_index = max(self.max_index, child.max_index)
+        self.lets_used |= child.lets_used
 
     # ---------------------------------------------------------- helpers
     def seg(self, node) -> str:
@@ -249,6 +408,7 @@ class _Compiler:
         while stack:
             node, d = stack.pop()
             n += 1
+            self.n_nodes = n
             if n > MAX_NODES:
                 self.err(node, f"predicate too large (more than {MAX_NODES} syntax nodes)")
             if d > 3 * MAX_DEPTH:
@@ -293,7 +453,9 @@ class _Compiler:
             return self.attribute(node, scope, d)
         if isinstance(node, ast.Call):
             return self.call(node, scope, d)
-        what = {ast.Lambda: "lambda", ast.Subscript: "subscript (x[...])", ast.IfExp: "conditional expression",
+        if isinstance(node, ast.Subscript):
+            return self.subscript(node, scope, d)
+        what = {ast.Lambda: "lambda", ast.IfExp: "conditional expression",
                 ast.ListComp: "list comprehension", ast.SetComp: "set comprehension",
                 ast.DictComp: "dict comprehension", ast.GeneratorExp: "generator outside all/any/min/max",
                 ast.List: "list", ast.Tuple: "tuple", ast.Dict: "dict", ast.Set: "set",
@@ -345,9 +507,16 @@ class _Compiler:
         if n in scope:
             typ, bounds = scope[n]
             if typ == "tail":
-                self.err(node, f"a count(...) variable may appear only as an iterate index: p_n({n} + c) or "
-                               f"L_n({n} + c) with c an integer constant")
+                # n itself in arithmetic: an exact integer in the prefix, the ray [N, +inf) in the tail
+                self.tail_arith = True
+                return self.mk(node, "name", "int", value=n, bounds=None)
             return self.mk(node, "name", typ, value=n, bounds=bounds)
+        if n in self.lets.parsed:
+            root = self.lets.node(n, self, node)
+            self.lets_used.add(n)
+            if root.kind == "const":
+                return root
+            return self.mk(node, "let", root.type, value=n, args=[root], bounds=root.bounds)
         if n in PARAMS or n in FREE:
             self.names.add(n)
             return self.mk(node, "name", "num", value=n)
@@ -362,17 +531,20 @@ class _Compiler:
         if n in NUM_FUNCS or n in INDEX_FUNCS or n in ("min", "max", "len", "all", "any", "range", "count"):
             self.err(node, f"function {n!r} must be called: {n}(...)")
         self.err(node, f"unknown name {n!r} (allowed: {', '.join(PARAMS + FREE)}, quantifier variables, "
-                       f"{', '.join(COLLECTIONS)}, orbit)")
+                       f"{', '.join(COLLECTIONS)}, orbit, and the claim's let names)")
 
     def attribute(self, node, scope, depth) -> Node:
         base = node.value
         attr = node.attr
         if attr.startswith("_"):
             self.err(node, f"attribute {attr!r} is not allowed: {_short(self.seg(node))}")
-        if not isinstance(base, ast.Name):
-            self.err(node, f"attribute access is allowed only on a quantifier variable over fixed points "
-                           f"or on orbit: {_short(self.seg(node))}")
-        b = self.name(base, scope)
+        if isinstance(base, ast.Subscript):
+            b = self.subscript(base, scope, depth)
+        elif isinstance(base, ast.Name):
+            b = self.name(base, scope)
+        else:
+            self.err(node, f"attribute access is allowed only on a quantifier variable over fixed points, "
+                           f"an indexed fixed point (fixed_points[0]) or on orbit: {_short(self.seg(node))}")
         table = {"fp": FP_ATTRS, "bfp": BFP_ATTRS, "orbit": ORBIT_ATTRS}.get(b.type)
         if table is None:
             self.err(node, f"attribute access is allowed only on a fixed point (fp.p, fp.logit, fp.one_minus_p, "
@@ -383,6 +555,23 @@ class _Compiler:
                            f"{', '.join(table)}): {_short(self.seg(node))}")
         typ = table[attr]
         return self.mk(node, "attr", typ, value=attr, args=[b])
+
+    def subscript(self, node, scope, depth) -> Node:
+        """``COLL[k]`` with ``k`` an integer constant (``-1``: the last): the k-th member in
+        increasing order; out of range it does not exist (comparisons with it are false)."""
+        base = self.expr(node.value, scope, depth + 1)
+        if not base.type.startswith("coll:"):
+            self.err(node, f"subscript (indexing) is allowed only on fixed_points, stable_fixed_points, "
+                           f"unstable_fixed_points, boundary_fixed_points or orbit.points: {_short(self.seg(node))}")
+        idx = node.slice
+        if isinstance(idx, ast.Slice):
+            self.err(node, f"slices are not allowed (index with one integer constant): {_short(self.seg(node))}")
+        k = None if _mentions_names(idx) else self.expr(idx, {}, depth + 1)
+        if k is None or k.kind != "const" or k.type != "int":
+            self.err(node, f"the index must be an integer constant such as 0 or -1: {_short(self.seg(node))}")
+        if abs(k.value) > MAX_INDEX:
+            self.err(node, f"index {int(k.value)} out of range (|k| <= {MAX_INDEX}): {_short(self.seg(node))}")
+        return self.mk(node, "index", base.type.split(":", 1)[1], value=int(k.value), args=[base])
 
     def binop(self, node, scope, depth) -> Node:
         op = _BIN.get(type(node.op))
@@ -395,7 +584,7 @@ class _Compiler:
             out = self.mk(node, "bin", typ, value=op, args=[a, self.mk(node.right, "const", "num", value=k)])
             if a.kind == "const" and k.denominator == 1 and k >= 0:
                 val = a.value ** int(k)
-                if abs(val.numerator).bit_length() > 4096 or val.denominator.bit_length() > 4096:
+                if _too_big(val):
                     self.err(node, f"constant {_short(self.seg(node))} is too large")
                 return self.mk(node, "const", typ, value=val, bounds=(val, val) if typ == "int" else None)
             return out
@@ -409,7 +598,7 @@ class _Compiler:
                 return out  # evaluates to "undefined"
             val = {"+": a.value + b.value, "-": a.value - b.value, "*": a.value * b.value,
                    "/": (a.value / b.value) if b.value != 0 else None}[op]
-            if abs(val.numerator).bit_length() > 4096 or val.denominator.bit_length() > 4096:
+            if _too_big(val):
                 self.err(node, f"constant {_short(self.seg(node))} is too large")
             return self.mk(node, "const", typ, value=val, bounds=(val, val) if typ == "int" else None)
         return out
@@ -612,6 +801,8 @@ class _Compiler:
                                       f"or not a plain identifier)")
             source = self.source(comp.iter, inner, depth)
             if source.kind == "count":
+                if self.let_name is not None:
+                    self.err(node, "count(...) is not allowed in a let (write it in the predicate)")
                 if body_type != "bool" or len(node.generators) != 1:
                     self.err(node, "count(...) is allowed only as the single generator of all(...) or any(...)")
                 if self.tail_vars:
@@ -675,6 +866,14 @@ class _Compiler:
 
     # --------------------------------------------------------------- cost
     def cost(self, n: Node) -> int:
+        """Estimated node evaluations of ``n``; a shared ``let`` node counts at every use (memoised
+        by identity, so the estimate itself stays cheap)."""
+        key = id(n)
+        if key not in self._cost:
+            self._cost[key] = self._cost_of(n)
+        return self._cost[key]
+
+    def _cost_of(self, n: Node) -> int:
         if n.kind == "quant":
             if any(src.kind == "count" for _, src in n.gens):
                 n.work = 1 + sum(self.cost(a) for a in n.args) + sum(self.cost(c) for c in n.conds)
@@ -690,6 +889,10 @@ class _Compiler:
         if n.kind == "call" and n.value in INDEX_FUNCS:
             return 1 + self.cost(n.args[0])
         return 1 + sum(self.cost(a) for a in n.args)
+
+
+def _too_big(val: Fraction) -> bool:
+    return abs(val.numerator).bit_length() > MAX_CONST_BITS or val.denominator.bit_length() > MAX_CONST_BITS
 
 
 def _mentions_names(node) -> bool:

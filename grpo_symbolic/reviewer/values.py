@@ -15,7 +15,11 @@ A number met while evaluating a predicate is one of
   of an orbit that has none, ...);
 * :data:`UNKNOWN` — not determined at this precision (a ball too wide, an
   argument that may or may not lie in a function's domain, an undecided
-  engine result).
+  engine result);
+* an :class:`Ext` — an interval with an infinite end, ``[N, +inf)`` and what
+  arithmetic makes of it: the value of an expression of a ``count(...)`` variable
+  ``n`` over the whole tail ``n >= N`` (only sums, products, quotients, powers and
+  monotone functions are carried; anything else is UNKNOWN).
 
 Truth values are ``True``, ``False`` or ``None`` (unknown), combined with Kleene's
 rules.  A comparison is ``True`` only when it holds for every value in the balls,
@@ -38,7 +42,7 @@ from fractions import Fraction
 
 from flint import arb
 
-from ..exact.arbutil import abs_range, div, inv, mul, to_arb  # noqa: F401  (div: re-exported for .evaluate)
+from ..exact.arbutil import abs_range, div, inv, mul, pow_int, to_arb  # noqa: F401  (div, pow_int: re-exported for .evaluate)
 from ..exact.logit_map import ArbMap, MapConstants, logit_of_fraction_arb
 from ..exact.weights import MeanWeights, StdWeights
 from ..exact.weights import s_arb as s_of_L  # noqa: F401  (p(1-p) over a ball of log-odds)
@@ -46,8 +50,9 @@ from ..exact.weights import tanh_half_arb as tanh_half
 
 #: arguments of exp beyond this are not evaluated (their result is UNKNOWN)
 EXP_LIMIT = 2**32
-#: exact rationals with more bits than this are turned into Arb balls
-EXACT_BITS = 4096
+#: exact rationals with more bits than this are turned into Arb balls (literals reach 1e+-4000:
+#: 13300 bits; their products stay exact)
+EXACT_BITS = 32768
 
 
 class _Marker:
@@ -94,6 +99,161 @@ def is_special(x) -> bool:
     return x is UNDEF or x is UNKNOWN
 
 
+@dataclass(frozen=True)
+class Ext:
+    """The interval ``[lo, hi]`` where ``lo`` (None: ``-inf``) and ``hi`` (None: ``+inf``) are
+    Arb balls read outwards (``lo.lower()``, ``hi.upper()``) and at least one end is infinite.
+    ``Ext.ray(N)`` is ``[N, +inf)``.
+
+    >>> e = ext_add(Ext.ray(3), arb(2))
+    >>> (e.lo, e.hi)
+    (5.00000000000000, None)
+    >>> ext_cmp(">", ext_mul(e, arb(-1)), arb(0))     # -n - 2 > 0 fails for every n >= 3
+    False
+    """
+
+    lo: arb | None
+    hi: arb | None
+
+    @staticmethod
+    def ray(n) -> "Ext":
+        return Ext(to_arb(Fraction(n)), None)
+
+
+def _ends(x):
+    """``(lo, hi)`` of a value: arb points or None for an infinite end; None if unknown."""
+    if isinstance(x, Ext):
+        return x.lo, x.hi
+    b = as_ball(x)
+    if is_special(b):
+        return None
+    return b.lower(), b.upper()
+
+
+def _make_ext(lo, hi):
+    """An :class:`Ext`, or a plain ball when both ends are finite."""
+    if lo is not None and hi is not None:
+        return finite_or_unknown(lo.union(hi))
+    return Ext(lo, hi)
+
+
+def ext_neg(a: Ext):
+    return _make_ext(None if a.hi is None else -a.hi, None if a.lo is None else -a.lo)
+
+
+def ext_add(a, b):
+    ea, eb = _ends(a), _ends(b)
+    if ea is None or eb is None:
+        return UNKNOWN
+    lo = None if (ea[0] is None or eb[0] is None) else (ea[0] + eb[0]).lower()
+    hi = None if (ea[1] is None or eb[1] is None) else (ea[1] + eb[1]).upper()
+    return _make_ext(lo, hi)
+
+
+def _sign(x):
+    if x is None:
+        return None
+    if x > 0:
+        return 1
+    if x < 0:
+        return -1
+    return 0 if (x.is_exact() and x.is_zero()) else None
+
+
+def ext_mul(a, b):
+    """Product; UNKNOWN where ``0 * inf`` could occur (a factor of unknown sign meets an
+    infinite end)."""
+    ea, eb = _ends(a), _ends(b)
+    if ea is None or eb is None:
+        return UNKNOWN
+    los, his = [], []
+    for i, x in enumerate(ea):
+        for j, y in enumerate(eb):
+            if x is not None and y is not None:
+                p = x * y
+                los.append(p.lower())
+                his.append(p.upper())
+                continue
+            # an infinite end: -inf for a lower end (i or j == 0), +inf for an upper end
+            sx = _sign(x) if x is not None else (-1 if i == 0 else 1)
+            sy = _sign(y) if y is not None else (-1 if j == 0 else 1)
+            if not sx or not sy:
+                return UNKNOWN
+            (his if sx * sy > 0 else los).append(None)
+    lo = None if None in los else _fold(los, "min")
+    hi = None if None in his else _fold(his, "max")
+    if lo is None and hi is None:
+        return UNKNOWN
+    return _make_ext(lo, hi)
+
+
+def _fold(xs, how):
+    out = xs[0]
+    for x in xs[1:]:
+        out = out.min(x) if how == "min" else out.max(x)
+    return out
+
+
+def ext_div(a, b):
+    """``a / b``: a finite divisor of certain sign, or an :class:`Ext` divisor of certain sign
+    (then ``a / b`` is finite: between 0 and ``a / (the finite end)``)."""
+    eb = _ends(b)
+    if eb is None:
+        return UNKNOWN
+    if not isinstance(b, Ext):
+        bb = as_ball(b)
+        if not (bb > 0 or bb < 0):
+            return UNKNOWN
+        return ext_mul(a, 1 / bb)
+    if isinstance(a, Ext):
+        return UNKNOWN
+    x = as_ball(a)
+    if is_special(x):
+        return x
+    end = eb[0] if eb[1] is None else eb[1]  # the finite end of the divisor
+    if not (eb[0] is not None and eb[0] > 0) and not (eb[1] is not None and eb[1] < 0):
+        return UNKNOWN
+    q = x / end
+    return finite_or_unknown(q.union(arb(0)))
+
+
+def ext_monotone(a: Ext, f, lo_limit, hi_limit):
+    """``f`` increasing on the range of ``a``: ``[f(lo), f(hi)]`` with ``f(-inf) = lo_limit`` and
+    ``f(+inf) = hi_limit`` (None: infinite)."""
+    lo = lo_limit if a.lo is None else f(a.lo)
+    hi = hi_limit if a.hi is None else f(a.hi)
+    for v in (lo, hi):
+        if v is not None and not v.is_finite():
+            return UNKNOWN
+    lo = None if lo is None else lo.lower()
+    hi = None if hi is None else hi.upper()
+    return _make_ext(lo, hi)
+
+
+def ext_cmp(op, a, b):
+    """Three-valued comparison when one side is an :class:`Ext`."""
+    ea, eb = _ends(a), _ends(b)
+    if ea is None or eb is None:
+        return None
+    (alo, ahi), (blo, bhi) = ea, eb
+
+    def lt(x, y):  # x < y certainly, with None as -inf (x) / +inf (y)
+        return x is not None and y is not None and x < y
+
+    def le(x, y):
+        return x is not None and y is not None and x <= y
+    if op in (">", ">="):
+        op, alo, ahi, blo, bhi = {">": "<", ">=": "<="}[op], blo, bhi, alo, ahi
+    if op == "<":
+        return True if lt(ahi, blo) else (False if le(bhi, alo) else None)
+    if op == "<=":
+        return True if le(ahi, blo) else (False if lt(bhi, alo) else None)
+    disjoint = lt(ahi, blo) or lt(bhi, alo)
+    if op == "==":
+        return False if disjoint else None
+    return True if disjoint else None
+
+
 # ------------------------------------------------------------- conversions
 def finite_or_unknown(b: arb):
     return b if b.is_finite() else UNKNOWN
@@ -113,6 +273,8 @@ def as_ball(x):
         return x.ball()
     if isinstance(x, Pos):
         return finite_or_unknown(x.p())
+    if isinstance(x, Ext):
+        return UNKNOWN  # unbounded: callers that can use it handle Ext first
     raise TypeError(f"not a number: {x!r}")
 
 
@@ -151,34 +313,6 @@ def monotone(x, f, increasing=True):
 def sq(b: arb) -> arb:
     m, M = abs_range(b)
     return (m * m).union(M * M)
-
-
-def pow_int(b: arb, n: int) -> arb:
-    if n == 0:
-        return arb(1)
-    if n < 0:
-        return 1 / pow_int(b, -n)
-    if n % 2 == 0:
-        m, M = abs_range(b)
-        return _pow_pos(m, n).union(_pow_pos(M, n))
-    lo, hi = b.lower(), b.upper()
-    return _pow_odd(lo, n).union(_pow_odd(hi, n))
-
-
-def _pow_pos(x: arb, n: int) -> arb:
-    out, base = arb(1), x
-    while n:
-        if n & 1:
-            out = out * base
-        base = base * base
-        n >>= 1
-    return out
-
-
-def _pow_odd(x: arb, n: int) -> arb:
-    if x >= 0:
-        return _pow_pos(x, n)
-    return -_pow_pos(-x, n)
 
 
 def sigmoid_ball(L: arb) -> arb:
@@ -303,8 +437,9 @@ class BallMap:
     with the parameters as balls, and UNDEF/UNKNOWN for what it cannot enclose.
     Build one per precision (``flint.ctx.prec``)."""
 
-    def __init__(self, norm: str, beta, alpha, eps, p_ref):
+    def __init__(self, norm: str, beta, alpha, eps, p_ref, group=None):
         self.norm = norm
+        self.group = group  # (G, convention) for the finite-group weights, or None
         a = as_ball(alpha)
         # 1 - alpha from the exact value (1 - as_ball(alpha) would carry an absolute error 2^-prec)
         one_minus_a = as_ball(1 - alpha) if not isinstance(alpha, Iv) else Iv(1 - alpha.hi, 1 - alpha.lo).ball()
@@ -314,8 +449,10 @@ class BallMap:
         self._map = None
         if not (is_special(Lr) or is_special(inv_b)):
             eps_value = eps if isinstance(eps, Fraction) else as_ball(eps)  # exact, or an interval as a ball
-            weights = MeanWeights() if norm == "mean" else StdWeights(eps_value)
-            self._map = ArbMap(weights, MapConstants(a, one_minus_a, inv_b, mul(a, Lr)))
+            weights = group_weights(group, eps) if group else (MeanWeights() if norm == "mean"
+                                                                 else StdWeights(eps_value))
+            if weights is not None:
+                self._map = ArbMap(weights, MapConstants(a, one_minus_a, inv_b, mul(a, Lr)))
 
     @property
     def ok(self) -> bool:
@@ -342,7 +479,10 @@ class BallMap:
         parts = pos_parts(x)
         if is_special(parts):
             return parts
-        out = self._map.h_logodds(parts.s, parts.L) if self.ok else None
+        try:
+            out = self._map.h_logodds(parts.s, parts.L) if self.ok else None
+        except NotImplementedError:  # finite-group weights: no PoS-space enclosure, use L
+            out = self._map.g_tight(parts.L) if parts.L is not None else None
         return UNKNOWN if (out is None or not out.is_finite()) else Pos(out)
 
     def dh(self, x):
@@ -350,8 +490,26 @@ class BallMap:
         parts = pos_parts(x)
         if is_special(parts):
             return parts
-        out = self._map.dh(parts.s, parts.t, parts.L) if self.ok else None
+        try:
+            out = self._map.dh(parts.s, parts.t, parts.L) if self.ok else None
+        except NotImplementedError:  # finite-group weights: h' = h(1-h) g'(L) / (p(1-p))
+            out = None
+            if parts.L is not None and parts.s > 0:
+                z = self._map.g_tight(parts.L)
+                out = div(mul(s_of_L(z), self._map.dg(parts.L)), parts.s) if z.is_finite() else None
         return UNKNOWN if out is None else finite_or_unknown(out)
+
+
+def group_weights(group, eps):
+    """The kernel's finite-group weights :class:`~grpo_symbolic.exact.group_weights.GroupWeights`
+    for ``group = (G, convention)``; they take an exact ``eps`` (None, so the map is UNKNOWN, when
+    ``eps`` is an interval and the convention uses it)."""
+    from ..exact.group_weights import GroupWeights
+
+    G, conv = group
+    if conv != "mean" and not isinstance(eps, Fraction):
+        return None
+    return GroupWeights(int(G), conv, eps if isinstance(eps, Fraction) else 0)
 
 
 # --------------------------------------------------------- the clipped map
@@ -360,13 +518,14 @@ _CLIPPED: dict = {}
 _CLIPPED_CACHE = 64
 
 
-def clipped_map(norm: str, beta, alpha, eps, p_ref, clip_low, clip_high):
+def clipped_map(norm: str, beta, alpha, eps, p_ref, clip_low, clip_high, group=None):
     """The kernel's :class:`~grpo_symbolic.exact.clipped.ClippedMap` at an exact parameter
-    point (every value a Fraction); None if a value is an interval or not a valid point."""
+    point (every value a Fraction; ``group = (G, convention)`` for finite-group weights); None
+    if a value is an interval or not a valid point."""
     vals = (beta, alpha, eps, p_ref, clip_low, clip_high)
     if not all(isinstance(v, Fraction) for v in vals):
         return None
-    key = (norm, *vals)
+    key = (norm, *vals, group)
     cm = _CLIPPED.get(key)
     if cm is None:
         from ..errors import InputError
@@ -374,8 +533,9 @@ def clipped_map(norm: str, beta, alpha, eps, p_ref, clip_low, clip_high):
         from ..params import Params
 
         try:
+            G, conv = group if group else (None, None)
             cm = ClippedMap(Params(norm=norm, beta=beta, alpha=alpha, eps=eps, p_ref=p_ref,
-                                   clip=clip_low, clip_high=clip_high))
+                                   clip=clip_low, clip_high=clip_high, group_size=G, convention=conv))
         except InputError:
             return None
         if len(_CLIPPED) >= _CLIPPED_CACHE:
@@ -407,9 +567,9 @@ class ClippedBallMap:
     parameter (refused by the claims file) every value is UNKNOWN.  ``g'`` and ``h'`` exist
     where one branch is active (see :func:`clipped_derivative`), else they are UNKNOWN."""
 
-    def __init__(self, norm: str, beta, alpha, eps, p_ref, clip_low, clip_high):
+    def __init__(self, norm: str, beta, alpha, eps, p_ref, clip_low, clip_high, group=None):
         self.norm = norm
-        self.cm = clipped_map(norm, beta, alpha, eps, p_ref, clip_low, clip_high)
+        self.cm = clipped_map(norm, beta, alpha, eps, p_ref, clip_low, clip_high, group)
 
     @property
     def ok(self) -> bool:
