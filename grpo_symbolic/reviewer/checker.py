@@ -722,13 +722,64 @@ def _cex_certificate(cex: dict) -> dict:
     return {"point": cex["point"], "certified_by": cex["certified_by"], "command": cex.get("command")}
 
 
+def _negated(claim: Claim) -> Claim:
+    """The universal claim "not P everywhere" whose refutation is a witness of "P somewhere"."""
+    from .language import Node
+
+    p = claim.predicate
+    root = Node(kind="not", type="bool", src=f"not ({p.root.src})", line=p.root.line, args=[p.root])
+    pred = replace(p, root=root, canonical=f"not ({p.canonical})")
+    return replace(claim, predicate=pred, quantifier="all", expect=None)
+
+
+def check_exists(claim: Claim) -> Result:
+    """An existential claim, decided through its negation ``not P`` (a universal claim):
+
+    * a point where ``P`` is certainly true (found by the search, by branch and bound's
+      midpoints, or on a finite domain) is a **witness**: the claim is **certified** there
+      (Arb balls and the certified engine at that exact point);
+    * ``not P`` certified on the whole domain (every point of a finite domain, or every box of
+      a branch-and-bound cover) **refutes** it: the certificate is that cover, each of whose
+      points is certainly a counterexample;
+    * otherwise **undecided**.
+    """
+    sub = Checker(_negated(claim)).run()
+    ev = dict(sub.evidence)
+    ev["quantifier"] = "exists"
+    ev["decided_through"] = "the negation (not P), as a universal claim"
+    ev.pop("expected", None), ev.pop("as_expected", None)
+    if sub.verdict == "refuted":
+        w = ev.pop("counterexample")
+        ev["witness"] = w
+        pt = ", ".join(f"{k}={v}" for k, v in w["point"].items())
+        return certified(f"a witness: at {pt} the predicate is certainly true",
+                         {"scope": "witness (an exact point of the domain)", "point": w["point"],
+                          "certified_by": w["certified_by"].replace("certainly false", "certainly true"),
+                          "command": w.get("command")}, ev)
+    if sub.verdict == "certified":
+        cover = dict(sub.certificate)
+        cover.pop("kind", None)
+        return refuted(f"no point of the domain satisfies the predicate (its negation: {sub.summary})",
+                       {"cover": cover,
+                                       "certified_by": "every point (or every box of the cover) certainly "
+                                                       "makes the predicate false"}, ev)
+    return undecided(f"no witness found; {sub.summary}", ev)
+
+
 def check_claim(claim: Claim) -> ClaimResult:
     """Decide one claim (see the module docstring).  An internal error gives
     ``undecided`` with the error in the evidence: a bug never passes for a verdict."""
     import traceback
 
     try:
-        res = Checker(claim).run()
+        if claim.quantifier == "exists":
+            res = check_exists(claim)
+            if claim.expect:
+                res.evidence["expected"] = claim.expect
+                res.evidence["as_expected"] = res.verdict == claim.expect
+            res.reading = f"exists: {claim.predicate.canonical}"
+        else:
+            res = Checker(claim).run()
     except Exception as exc:  # pragma: no cover - defensive
         res = internal_error(f"internal error: {type(exc).__name__}: {exc}", traceback.format_exc(limit=4))
     return ClaimResult(claim, res)

@@ -78,7 +78,9 @@ MAX_GROUP = 4096
 #: parameters of the map itself (what the clipped map needs as exact values)
 MAP_PARAMS = ("beta", "alpha", "eps", "p_ref", "clip_low", "clip_high")
 CLAIM_KEYS = ("id", "title", "norm", "domain", "predicate", "expect", "search", "boxes", "digits", "steps", "let",
-              "assume")
+              "assume", "quantifier")
+#: "all": the predicate holds at every point of the domain (the default); "exists": at some point
+QUANTIFIERS = ("all", "exists")
 EXPECT = ("certified", "refuted", "undecided")
 BUDGETS = {"search": (64, 0, 5000), "boxes": (4000, 0, 200_000), "digits": (30, 10, 300),
            "steps": (10_000, 10, 100_000)}
@@ -192,6 +194,8 @@ class Claim:
     assume: Predicate | None = None
     #: the ``let`` table as written (name -> text)
     lets: dict = field(default_factory=dict)
+    #: ``"all"`` (every point of the domain) or ``"exists"`` (some point)
+    quantifier: str = "all"
 
 
 # ------------------------------------------------------------- line finder
@@ -352,6 +356,9 @@ def _claim(raw: dict, i: int, name: str, lines: _Lines) -> Claim:
     expect = raw.get("expect")
     if expect is not None and expect not in EXPECT:
         fail(f"expect must be one of {', '.join(EXPECT)}", "expect")
+    quantifier = raw.get("quantifier", "all")
+    if quantifier not in QUANTIFIERS:
+        fail(f"quantifier must be one of {', '.join(map(repr, QUANTIFIERS))}", "quantifier")
     budgets = {}
     for k, (default, lo, hi) in BUDGETS.items():
         v = raw.get(k, default)
@@ -393,7 +400,10 @@ def _claim(raw: dict, i: int, name: str, lines: _Lines) -> Claim:
                  "orbits or count)", "assume")
     domain = _domain(dom, norms, pred, lambda msg, key: fail(msg, "domain", key) if key else fail(msg, "domain"),
                      assume)
-    return Claim(cid, title, norms, pred, domain, expect, head or 0, _loc(name, head), budgets, assume, dict(lets))
+    if quantifier == "exists" and assume is not None:
+        fail("assume: an existential claim states its condition in the predicate (... and ...)", "assume")
+    return Claim(cid, title, norms, pred, domain, expect, head or 0, _loc(name, head), budgets, assume, dict(lets),
+                 quantifier)
 
 
 def _domain(dom: dict, norms, pred: Predicate, fail, assume: Predicate | None = None) -> Domain:

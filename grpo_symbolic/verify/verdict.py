@@ -78,8 +78,9 @@ def check_contract(verdict: str, certificate: dict) -> None:
     need = REQUIRED.get(verdict)
     if need is not None and kind != need:
         raise ContractError(f"a {verdict!r} verdict needs a {need!r} certificate, got {kind!r}")
-    if verdict == REFUTED and not (certificate.get("point") or certificate.get("part")):
-        raise ContractError("a refutation needs the exact point of its counterexample")
+    if verdict == REFUTED and not (certificate.get("point") or certificate.get("part") or certificate.get("cover")):
+        raise ContractError("a refutation needs the exact point of its counterexample (or, for an "
+                            "existential claim, the cover of the domain on which it is certainly false)")
 
 
 @dataclass
@@ -154,7 +155,9 @@ def certified(summary: str, certificate: dict, evidence: dict | None = None, **k
 
 
 def refuted(summary: str, certificate: dict, evidence: dict | None = None, **kw) -> Result:
-    """An Arb-certified counterexample at the exact point ``certificate["point"]``."""
+    """An Arb-certified counterexample at the exact point ``certificate["point"]`` -- or, for an
+    existential claim ("some point satisfies P"), ``certificate["cover"]``: the finite domain or
+    a branch-and-bound cover on every point of which P is certainly false."""
     return Result(REFUTED, summary, evidence or {}, {"kind": "counterexample", **certificate}, **kw)
 
 
