@@ -65,6 +65,8 @@ ORDER = ("p_ref", "beta", "alpha", "eps", "p0", "p", "clip_low", "clip_high", "g
 _ENGINES: dict = {}
 #: uncovered boxes listed in the evidence of an undecided claim, and searched for a counterexample
 UNCOVERED_SHOWN = 8
+#: undecided tails that no precision changes (:meth:`_Eval._tail_reason`): no escalation
+STRUCTURAL = ("p_n -> 1",)
 #: symbolic rewritings per claim (one per norm and combination of finite parameter values)
 MAX_FORMS = 32
 SEEK_BOXES = 4
@@ -193,6 +195,8 @@ class Checker:
             info = {"bits": bits}
             if env.reason:
                 info["reason"] = env.reason
+                if truth is None and env.reason.startswith(STRUCTURAL):
+                    break  # more precision cannot give a trap to an orbit that has none
             if eng is not None:
                 info["digits"] = digits
                 if eng.errors:
