@@ -25,7 +25,7 @@ from flint import arb
 from ..exact.arbutil import abs_range, arb_prec, to_arb
 from ..exact.fixed_points import arb_mid_fraction
 from .engine import BFPItem, Coll, FPItem, Kind, PointEngine
-from .language import Node, Predicate
+from .language import SUP_BOXES, Node, Predicate
 from .values import (UNDEF, UNKNOWN, BallMap, ClippedBallMap, Ext, Iv, Pos, _exact, as_ball, div, endpoints,
                      ext_add, ext_cmp, ext_div, ext_monotone, ext_mul, ext_neg, finite_or_unknown, is_special,
                      logit_of, monotone, mul, pow_int, safe_exp)
@@ -487,6 +487,8 @@ class _Eval:
                 items.append(self.value(n.args[0], binding))
                 member.append(guard)
             return _minmax(n.value, items, member, complete)
+        if k == "supinf":
+            return self.supinf(n, scope)
         if k == "index":
             return _index(self.collection(n.args[0], scope), n.value)
         if k == "let":
@@ -499,6 +501,59 @@ class _Eval:
         if k in ("coll", "cmp", "bool", "not"):
             raise AssertionError(f"not a number: {k}")  # pragma: no cover
         raise AssertionError(f"unknown node {k}")  # pragma: no cover
+
+    def supinf(self, n: Node, scope):
+        """An enclosure of ``sup`` (``inf``) of the body over ``p`` in the node's range, by branch and
+        bound on ``p``: the lower end is the best value certainly reached at an exact point (any
+        point's value is <= sup), the upper end the largest upper bound over the boxes left
+        (boxes certainly below the best point are dropped).  A box the evaluator cannot bound keeps
+        the upper end infinite (an :class:`~.values.Ext` ray)."""
+        lo, hi, open_ = n.bounds
+        sign = 1 if n.value == "sup" else -1
+
+        def f(x):
+            v = as_ball(self.value(n.args[0], {**scope, "p": x})) if not isinstance(x, Ext) else UNKNOWN
+            return None if is_special(v) else sign * v
+
+        best = None  # a certified lower bound of sign * sup
+        heap, counter, inf_box = [], 0, False
+
+        def push(a, b):
+            nonlocal counter, inf_box, best
+            m = (a + b) / 2
+            pv = f(m)
+            if pv is not None:
+                best = pv.lower() if best is None else best.max(pv.lower())
+            bv = f(Iv(a, b))
+            if bv is None:
+                inf_box = inf_box or (a, b) != (lo, hi)
+                heapq.heappush(heap, (-float("inf"), counter, a, b, None))
+            else:
+                heapq.heappush(heap, (-float(bv.upper()), counter, a, b, bv.upper()))
+            counter += 1
+        push(lo, hi)
+        for _ in range(SUP_BOXES // 2):
+            if not heap:
+                break
+            _, _, a, b, up = heapq.heappop(heap)
+            if up is not None and best is not None and up < best:
+                continue  # certainly below a value reached: not where the sup is
+            m = _split_p(a, b)
+            push(a, m)
+            push(m, b)
+        ups = [u for _, _, _, _, u in heap if not (u is not None and best is not None and u < best)]
+        top = None if (not ups or any(u is None for u in ups)) else ups[0]
+        for u in ups[1:]:
+            if top is not None and u is not None:
+                top = top.max(u)
+        if best is None and top is None:
+            return UNKNOWN
+        from .values import _make_ext
+
+        v = _make_ext(best, top)
+        if sign == 1:
+            return v
+        return neg(v)
 
     def collection(self, n: Node, scope) -> Coll:
         if n.kind == "coll":
@@ -1045,3 +1100,13 @@ def _describe_scope(scope: dict) -> dict:
     for k, v in scope.items():
         out[k] = v.describe() if isinstance(v, (FPItem, BFPItem)) else show(v)
     return out
+
+
+def _split_p(a: Fraction, b: Fraction) -> Fraction:
+    """Where to bisect ``[a, b]`` of p: geometrically towards an end at 0 or 1 (where the map's
+    log-odds diverge), else the middle."""
+    if a == 0 and b > 0:
+        return b / 16 if b <= Fraction(1, 2) else (a + b) / 2
+    if b == 1 and a < 1:
+        return 1 - (1 - a) / 16 if a >= Fraction(1, 2) else (a + b) / 2
+    return (a + b) / 2

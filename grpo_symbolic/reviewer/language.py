@@ -106,7 +106,9 @@ INDEX_FUNCS = ("p_n", "L_n")
 #: estimated cost of one map step, in the units of :meth:`Compiler.cost` (one node evaluation)
 MAP_STEP_WORK = 4
 RESERVED = set(PARAMS) | set(FREE) | set(COLLECTIONS) | {ORBIT} | set(NUM_FUNCS) | set(INDEX_FUNCS) | {
-    "min", "max", "len", "all", "any", "range", "count", "True", "False", "None"}
+    "min", "max", "len", "all", "any", "range", "count", "sup", "inf", "True", "False", "None"}
+#: sup/inf over p: boxes of p evaluated per use (the cost of one use is this times the body's)
+SUP_BOXES = 48
 
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
 _NUMBER_TEXT = re.compile(r"^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -528,7 +530,8 @@ class _Compiler:
             return self.mk(node, "name", "orbit", value=n)
         if n in ("True", "False", "None"):
             self.err(node, f"{n} is not allowed here")
-        if n in NUM_FUNCS or n in INDEX_FUNCS or n in ("min", "max", "len", "all", "any", "range", "count"):
+        if n in NUM_FUNCS or n in INDEX_FUNCS or n in ("min", "max", "len", "all", "any", "range", "count",
+                                                       "sup", "inf"):
             self.err(node, f"function {n!r} must be called: {n}(...)")
         self.err(node, f"unknown name {n!r} (allowed: {', '.join(PARAMS + FREE)}, quantifier variables, "
                        f"{', '.join(COLLECTIONS)}, orbit, and the claim's let names)")
@@ -743,6 +746,8 @@ class _Compiler:
             q.value = fname
             q.src = self.seg(node)
             return q
+        if fname in ("sup", "inf"):
+            return self.supinf(node, fname, args, scope, depth)
         if fname in ("range", "count"):
             self.err(node, f"{fname}(...) is allowed only as the source of a generator: {_short(self.seg(node))}")
         if fname in RESERVED:
@@ -873,7 +878,30 @@ class _Compiler:
             self._cost[key] = self._cost_of(n)
         return self._cost[key]
 
+    def supinf(self, node, fname, args, scope, depth) -> Node:
+        """``sup(expr)`` / ``inf(expr)``: the supremum / infimum of ``expr`` over ``p`` in (0, 1), or
+        ``sup(expr, a, b)`` over ``p`` in [a, b] (constants, 0 <= a < b <= 1); ``p`` is bound inside."""
+        if len(args) not in (1, 3):
+            self.err(node, f"{fname}(expr) or {fname}(expr, a, b) (p from a to b): {_short(self.seg(node))}")
+        if "p" in scope:
+            self.err(node, f"{fname}(...) inside sup/inf (or with p already bound) is not allowed: "
+                           f"{_short(self.seg(node))}")
+        lo, hi, open_ = Fraction(0), Fraction(1), True
+        if len(args) == 3:
+            ends = [self.expr(a, {}, depth + 1) if not _mentions_names(a) else None for a in args[1:]]
+            if any(e is None or e.kind != "const" or e.type not in ("num", "int") for e in ends):
+                self.err(node, f"the ends of {fname}(expr, a, b) must be numeric constants: {_short(self.seg(node))}")
+            lo, hi, open_ = ends[0].value, ends[1].value, False
+            if not 0 <= lo < hi <= 1:
+                self.err(node, f"{fname}(expr, a, b) needs 0 <= a < b <= 1: {_short(self.seg(node))}")
+        inner = dict(scope)
+        inner["p"] = ("num", None)
+        body = self.number(args[0], inner, depth + 1)
+        return self.mk(node, "supinf", "num", value=fname, args=[body], bounds=(lo, hi, open_))
+
     def _cost_of(self, n: Node) -> int:
+        if n.kind == "supinf":
+            return 1 + 2 * SUP_BOXES * sum(self.cost(a) for a in n.args)
         if n.kind == "quant":
             if any(src.kind == "count" for _, src in n.gens):
                 n.work = 1 + sum(self.cost(a) for a in n.args) + sum(self.cost(c) for c in n.conds)
