@@ -107,11 +107,12 @@ def _documented_command_lines():
     for f in files:
         if not f.is_file():
             continue
-        for line in f.read_text(encoding="utf-8").splitlines():
+        text = re.sub(r"\\\n\s*", " ", f.read_text(encoding="utf-8"))  # join continued lines
+        for line in text.splitlines():
             m = re.match(r"\s*(?:\$ )?grpo-symbolic(?:\s+(.*))?$", line)
-            if m:
-                text = re.split(r"(?:^|\s)(?:#|>|\|\|)", m.group(1) or "")[0]
-                yield f.name, shlex.split(text)
+            if m and "[" not in (m.group(1) or ""):  # a synopsis ([--json] ...) is not a command line
+                cmd = re.split(r"(?:^|\s)(?:#|>|\|\|)", m.group(1) or "")[0]
+                yield f.name, shlex.split(cmd)
 
 
 @pytest.mark.parametrize("where,argv", list(_documented_command_lines()))

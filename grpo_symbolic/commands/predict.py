@@ -26,9 +26,9 @@ HELP = "predict a TRL GRPOTrainer run from its GRPOConfig and per-prompt p_ref"
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--trl-config", dest="trl_config", required=True,
+    p.add_argument("--trl-config", dest="trl_config", default=None,
                    help="TRL GRPOConfig as YAML or JSON (e.g. GRPOConfig(...).to_json_string())")
-    p.add_argument("--p-ref", dest="p_ref", required=True,
+    p.add_argument("--p-ref", dest="p_ref", default=None,
                    help="CSV (header prompt,successes,samples) or JSONL of per-prompt reference success counts")
     p.add_argument("--iterations", default="10", help="generation rounds N to predict; default 10")
     p.add_argument("--level", default="0.05",
@@ -53,6 +53,9 @@ def run(args) -> int:
     from ..trl.pref import read_pref
     from ..trl.predict import predict
 
+    for flag, value in (("--trl-config", args.trl_config), ("--p-ref", args.p_ref)):
+        if value is None:
+            raise InputError(f"predict needs {flag} (see grpo-symbolic predict --help)")
     mapping = load_config(args.trl_config)
     rows = read_pref(args.p_ref)
     N = parse_int(args.iterations, "iterations", 1, 10_000)
