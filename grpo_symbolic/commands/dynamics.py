@@ -60,6 +60,16 @@ def _short(s: str, n: int = 12) -> str:
         return mp.nstr(mp.mpf(s), n)
 
 
+def _p_text(p: str, one_minus_p: str | None, n: int = 12, q_digits: int | None = None) -> str:
+    """A PoS for display: ``1 - q`` when ``q = 1 - p < 10^-3`` (so that no rounding of 1 is printed
+    as 1), else ``p`` to ``n`` significant digits."""
+    import mpmath as mp
+
+    if one_minus_p not in (None, "0") and mp.mpf(one_minus_p) < mp.mpf("1e-3"):
+        return "1 - " + _short(one_minus_p, q_digits or n)
+    return _short(p, n)
+
+
 def _print_rich(d: dict) -> None:
     """The fixed-point table and the orbit (every value escaped for rich)."""
     from rich.console import Console
@@ -89,7 +99,8 @@ def _fixed_point_table(d: dict):
         t.add_column(col, justify="right" if col != "stable" else "center")
     for i, fp in enumerate(d["fixed_points"], 1):
         st = {True: "[green]yes[/]", False: "[red]no[/]", None: "[yellow]?[/]"}[fp["stable"]]
-        t.add_row(str(i), *(escape(_short(fp[k])) for k in ("p", "one_minus_p", "logit", "slope")), st)
+        t.add_row(str(i), escape(_p_text(fp["p"], fp["one_minus_p"], q_digits=6)),
+                  *(escape(_short(fp[k])) for k in ("one_minus_p", "logit", "slope")), st)
     for b in d["boundary_fixed_points"]:
         st = {True: "[green]yes[/]", False: "[red]no[/]", None: "[yellow]neutral[/]"}[b["stable"]]
         t.add_row("bd", escape(b["p"]), str(1 - int(b["p"])), escape(b["logit"]), escape(_short(b["slope"])), st)
@@ -101,9 +112,13 @@ def _fixed_point_table(d: dict):
 def _orbit_text(o: dict) -> str:
     """One line saying where the orbit goes."""
     if o["kind"] == "converges":
-        return f"converges to p* = {_short(o['p'][0], 20)} (1 - p* = {_short(o['one_minus_p'][0], 20)})"
+        p = _p_text(o["p"][0], o["one_minus_p"][0], 20)
+        tail = "" if p.startswith("1 - ") else f" (1 - p* = {_short(o['one_minus_p'][0], 20)})"
+        return f"converges to p* = {p}{tail}"
     if o["kind"] == "cycle":
-        return f"attracting cycle of period {o['period']}: p in {{{', '.join(_short(x) for x in o['p'])}}}"
+        qs = o.get("one_minus_p") or [None] * len(o["p"])
+        return (f"attracting cycle of period {o['period']}: p in "
+                f"{{{', '.join(_p_text(x, q) for x, q in zip(o['p'], qs))}}}")
     if o["kind"] == "to_one":
         return "p_n -> 1 (log-odds -> +inf)"
     if o["kind"] == "bounded":
