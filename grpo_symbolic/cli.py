@@ -3,13 +3,17 @@
 Sub-commands live in :mod:`grpo_symbolic.commands`, one module each.  Input errors
 (:class:`~grpo_symbolic.errors.InputError`) print one line on stderr and exit with
 status 2; no traceback reaches the user for bad input.
+
+Start-up is kept short: ``grpo-symbolic NAME ...`` imports the module of command ``NAME``
+alone (the full parser, with every command, is built only for ``--help``, ``--version``
+and unknown commands), and command modules import their heavy dependencies inside
+``run``.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
 import sys
 
 from . import __version__, commands
@@ -27,28 +31,50 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+def _is_command(mod) -> bool:
+    return all(hasattr(mod, a) for a in ("NAME", "HELP", "add_arguments", "run"))
+
+
 def _command_modules():
     """The sub-command modules of :mod:`grpo_symbolic.commands`, in ``ORDER``."""
+    import pkgutil
+
     mods = []
     for info in pkgutil.iter_modules(commands.__path__):
         if info.name.startswith("_"):
             continue
         mod = importlib.import_module(f"{commands.__name__}.{info.name}")
-        if all(hasattr(mod, a) for a in ("NAME", "HELP", "add_arguments", "run")):
+        if _is_command(mod):
             mods.append(mod)
     mods.sort(key=lambda m: getattr(m, "ORDER", 100))
     return mods
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser: one sub-parser per command module, each with the shared flags."""
+def command_module(name: str):
+    """The module of command ``name``, imported alone; None when no module
+    ``grpo_symbolic.commands.<name>`` defines command ``name``."""
+    if not name.isidentifier() or name.startswith("_"):
+        return None
+    full = f"{commands.__name__}.{name}"
+    try:
+        mod = importlib.import_module(full)
+    except ModuleNotFoundError as exc:
+        if exc.name == full:
+            return None
+        raise
+    return mod if _is_command(mod) and mod.NAME == name else None
+
+
+def build_parser(only=None) -> argparse.ArgumentParser:
+    """The parser: one sub-parser per command module, each with the shared flags
+    (with ``only``, a command module, that command's sub-parser alone)."""
     parser = _Parser(
         prog="grpo-symbolic",
         description="Machine-checked theory of GRPO with verifiable rewards (arXiv 2503.06639v4).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for mod in _command_modules():
+    for mod in [only] if only is not None else _command_modules():
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP))
         mod.add_arguments(p)
         add_common_arguments(p)
@@ -59,11 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line ``argv``; return the exit status (2 for bad input)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
-        names = {a for a in parser._subparsers._group_actions[0].choices}  # type: ignore[union-attr]
-        default = DEFAULT_COMMAND if DEFAULT_COMMAND in names else "dynamics"
+        default = DEFAULT_COMMAND if command_module(DEFAULT_COMMAND) is not None else "dynamics"
         argv = [default, *argv]
+    parser = build_parser(command_module(argv[0]))
     args = parser.parse_args(argv)
     try:
         return int(args._run(args) or 0)

@@ -150,3 +150,17 @@ def test_doctests():
 
     res = doctest.testmod(formal, optionflags=doctest.ELLIPSIS)
     assert res.failed == 0 and res.attempted > 0
+
+
+def test_audit_formal_without_coqc_says_so_and_keeps_the_verdicts(monkeypatch, capsys, tmp_path):
+    from grpo_symbolic.cli import main
+
+    monkeypatch.setattr(formal, "coqc_path", lambda: None)
+    out = tmp_path / "a.json"
+    assert main(["audit", "--only", "thm3", "--formal", "--no-progress", "--json", str(out)]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("grpo-symbolic: formal:")
+    import json
+
+    c = json.loads(out.read_text())["claims"][0]
+    assert c["verdict"] == "proved" and "formal" not in c["evidence"]

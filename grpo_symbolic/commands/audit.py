@@ -11,8 +11,8 @@ from __future__ import annotations
 import sys
 
 from ..errors import InputError
-from ._common import (add_json_argument, emit_json, json_to_stdout, output_file, progress_bar, split_ids,
-                      write_text)
+from ._common import (add_json_argument, emit_json, json_to_stdout, output_file, parse_int, progress_bar,
+                      split_ids, write_text)
 
 NAME = "audit"
 ORDER = 0
@@ -25,6 +25,12 @@ def add_arguments(p) -> None:
     p.add_argument("--markdown", default=None, metavar="FILE", type=output_file,
                    help="write a Markdown report (errata first)")
     p.add_argument("--only", default=None, metavar="IDS", help="comma-separated statement ids")
+    p.add_argument("--jobs", default=None, metavar="N",
+                   help="processes to use (default: the CPUs available, at most 2; 1 = serial). The reports "
+                        "are the same bytes whatever N")
+    p.add_argument("--formal", action="store_true",
+                   help="compile the Coq proofs of proofs/coq (needs coqc) and mark the verdicts they back "
+                        "(evidence.formal; 'formally proved (Coq)' in the table and the Markdown report)")
 
 
 def run(args) -> int:
@@ -32,14 +38,30 @@ def run(args) -> int:
     from ..audit.report import markdown, print_table
     from ..audit.runner import audit_json
 
-    reports = _run_with_progress(args, _selected_ids(args.only))
+    reports = _run_with_progress(args, _selected_ids(args.only), _jobs(args.jobs))
+    formal = _formal(args)
     if args.json:
-        emit_json(args, audit_json(reports), indent=1, sort_keys=False, default=str)
+        emit_json(args, audit_json(reports, formal), indent=1, sort_keys=False, default=str)
     if args.markdown:
-        write_text(args.markdown, markdown(reports))
+        write_text(args.markdown, markdown(reports, formal))
     if not json_to_stdout(args):
-        print_table(reports)
+        print_table(reports, formal=formal)
     return max(_report_errors(reports), _report_drift(reports))
+
+
+def _formal(args):
+    """The Coq compile report of ``--formal``: None without the flag, or without ``coqc`` (then
+    one line on stderr says so, and the verdicts are reported as usual)."""
+    if not args.formal:
+        return None
+    from ..verify.formal import coqc_path, coqc_status, compile_proofs
+
+    if coqc_path() is None:
+        print(f"grpo-symbolic: formal: {coqc_status()}", file=sys.stderr)
+        return None
+    rep = compile_proofs()
+    print(f"grpo-symbolic: formal proofs: {rep.status}: {rep.message}", file=sys.stderr)
+    return rep
 
 
 def _selected_ids(only) -> list[str] | None:
@@ -51,6 +73,13 @@ def _selected_ids(only) -> list[str] | None:
     if unknown:
         raise InputError(f"unknown statement id {unknown[0]!r} (see grpo_symbolic/audit/STATEMENTS.md)")
     return ids
+
+
+def _jobs(text) -> int:
+    """The number of processes of ``--jobs`` (default: :func:`~..audit.runner.default_jobs`)."""
+    from ..audit.runner import default_jobs
+
+    return default_jobs() if text is None else parse_int(text, "--jobs", 1, 64)
 
 
 def errored_ids(reports) -> list[str]:
@@ -80,11 +109,11 @@ def _report_drift(reports) -> int:
     return 1 if diff else 0
 
 
-def _run_with_progress(args, ids):
-    """``run_audit(ids)`` with a progress bar on stderr (when it is a terminal)."""
+def _run_with_progress(args, ids, jobs: int = 1):
+    """``run_audit(ids, jobs=jobs)`` with a progress bar on stderr (when it is a terminal)."""
     from ..audit.runner import run_audit
     from ..audit.statements import audit_ids
 
     total = len(ids) if ids is not None else len(audit_ids())
     with progress_bar(args, "auditing", total) as tick:
-        return run_audit(ids, progress=tick)
+        return run_audit(ids, progress=tick, jobs=jobs)

@@ -56,10 +56,22 @@ from fractions import Fraction
 
 import flint
 import mpmath as mp
-import numpy as np
 from flint import arb
 
 from .arbutil import abs_range, interval, is_narrow, mul, mul_nonneg, rsqrt, to_arb  # noqa: F401  (interval: doctest)
+
+
+class _LazyNumpy:
+    """``numpy``, imported on first use (the exact and Arb paths never need it, and the
+    ``dynamics`` command should not pay its import)."""
+
+    def __getattr__(self, name):
+        import numpy
+
+        return getattr(numpy, name)
+
+
+np = _LazyNumpy()
 
 
 # ===================================================================== backends
@@ -167,8 +179,8 @@ class NumpyBackend(_FloatBackend):
     """float64 NumPy arrays; overflow, underflow and 0/0 warnings are silenced in :meth:`call`."""
 
     name = "float"
-    exp, sqrt, cosh, sinh, tanh, log1p, where = (staticmethod(getattr(np, f)) for f in _ELEMENTARY + ("where",)
-                                                 if f != "rsqrt")
+    exp, sqrt, cosh, sinh, tanh, log1p, where = (staticmethod(lambda *a, _f=f: getattr(np, _f)(*a))
+                                                 for f in _ELEMENTARY + ("where",) if f != "rsqrt")
 
     @staticmethod
     def rsqrt(x):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy as sp
 
 from ...verify.checks import identity, inequality, not_checkable
@@ -43,11 +45,13 @@ def _thm4():
                            "weights at an arbitrary p, so it holds in particular at p = p_{n-1})")
 
 
+@lru_cache(maxsize=None)  # shared by many claims; callers never mutate the result
 def _increment_positive(kind="std"):
     om = sp.Integer(1) if kind == "mean" else Om
     return inequality(om / beta, ">", V_std if kind == "std" else [V_beta], name=f"Omega/beta > 0 ({kind})")
 
 
+@lru_cache(maxsize=None)  # shared by many claims; callers never mutate the result
 def _increment_bounded_below():
     """Omega(p) >= Omega(1/2) = (1/4 + eps)^(-1/2): 1/4 - p(1-p) = (2p-1)^2/4 >= 0."""
     sq = identity(sp.Rational(1, 4) - p * (1 - p), (2 * p - 1) ** 2 / 4, [V_p], name="1/4 - p(1-p) = (2p-1)^2/4")
@@ -58,6 +62,7 @@ def _increment_bounded_below():
                                     [positive(sp.Symbol("s", positive=True)), V_eps], name="dOmega/ds < 0"))])
 
 
+@lru_cache(maxsize=None)  # shared by many claims; callers never mutate the result
 def _limit_ratio_at_one():
     """(1 - h(p))/(1 - p) -> exp(-1/(beta sqrt eps)) as p -> 1 (mirror map)."""
     t = sp.Symbol("t", positive=True)
@@ -80,6 +85,7 @@ def _thm51():
                     Part("ends", "p = 0 and p = 1 are fixed (eps > 0)", ends)])
 
 
+@lru_cache(maxsize=None)  # shared by many claims; callers never mutate the result
 def _mirror_ends():
     t = sp.Symbol("t", positive=True)
     h = mirror_map(p)
@@ -171,6 +177,7 @@ def _sec4_memory():
                                        "<= h(1) < 1)", better)])
 
 
+@lru_cache(maxsize=None)  # shared by many claims; callers never mutate the result
 def _interior_fixed_point_exists(kind="std"):
     """alpha in (0,1]: G(L_ref) = Omega/beta > 0 and G -> -inf: a zero of G exists (IVT)."""
     if kind == "mean":
