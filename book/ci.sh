@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # CI entry point for the book: build it with warnings as errors, then check what a reader
-# gets (offline assets, typeset math, loaded images, no request off the machine) in
-# headless Chromium.  Exits non-zero on any failure.
+# gets (offline assets, typeset math within its column, sharp captioned figures, working
+# links, no request off the machine, no console error) in headless Chromium driven by
+# Playwright (grpo_symbolic/book/check.py).  Exits non-zero on any failure.
 #
 # Assumes the package and its book extra are installed in the active environment:
 #     pip install '.[book]'
-# Installs Chromium with apt-get (Debian package "chromium") if it is missing.
+# Installs Chromium with apt-get (Debian package "chromium") if it is missing; Playwright
+# drives that binary and never downloads a browser of its own.
 # Extra arguments go to `grpo-symbolic book` (e.g. --out DIR, --all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +28,7 @@ fi
 python - <<'PY'
 import importlib, sys
 missing = []
-for mod in ("jupyter_book", "myst_nb", "sphinx_proof", "sphinx-mathjax-offline", "grpo_symbolic"):
+for mod in ("jupyter_book", "myst_nb", "sphinx_proof", "sphinx-mathjax-offline", "playwright", "grpo_symbolic"):
     try:
         importlib.import_module(mod)
     except ImportError:

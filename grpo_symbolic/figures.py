@@ -103,11 +103,11 @@ class FigureResult:
     def __iter__(self):
         return iter((self.figure, self.data))
 
-    def _repr_png_(self):  # shown as the figure in a notebook
+    def _repr_svg_(self):  # shown as the figure in a notebook: vector, sharp at any size
         import io
 
-        buf = io.BytesIO()
-        self.figure.savefig(buf, format="png", dpi=self.figure.dpi, bbox_inches="tight")
+        buf = io.StringIO()
+        self.figure.savefig(buf, format="svg", dpi=max(150, self.figure.dpi), bbox_inches="tight")
         return buf.getvalue()
 
 
@@ -648,27 +648,34 @@ def phase_spot_check(diagram: PhaseDiagram, points, digits: int = 12, steps: int
 
 
 def cobweb(ax, params: Params, steps: int = 30, points: int = 2000, label: str | None = None,
-           fixed_digits: int = 10) -> dict:
+           fixed_digits: int = 10, window: tuple[float, float] = (0.0, 1.0)) -> dict:
     """45-degree (cobweb) diagram of ``p -> h(p)`` on ``ax`` in PoS coordinates: the map,
     the diagonal, the staircase of the orbit from ``params.start`` and the certified fixed
-    points (filled: attracting).  Returns the orbit (floats) and the certified report."""
+    points (filled: attracting), on the square ``window`` (zoom on an orbit near 0 with
+    ``(0, 0.1)``).  Every artist is labelled for a legend.  Returns the orbit (floats)
+    and the certified report."""
+    lo, hi = window
     lm = LogitMap(params)
-    x = np.linspace(1e-6, 1 - 1e-6, points)
-    ax.plot(x, nm.sigmoid(lm.g_np(nm.logit(x))), color="C0", lw=1.6, label=label or "$h(p)$")
-    ax.plot([0, 1], [0, 1], "--", color="0.4", lw=1)
+    x = np.linspace(max(lo, 1e-6), min(hi, 1 - 1e-6), points)
+    ax.plot(x, nm.sigmoid(lm.g_np(nm.logit(x))), color="C0", lw=1.6, label=label or "map $h(p)$")
+    ax.plot([lo, hi], [lo, hi], "--", color="0.4", lw=1, label="diagonal $y = p$")
     orb = [float(v) for v in orbit_mp(params, steps, dps=30)]
-    xs, ys = [orb[0]], [0.0]
+    xs, ys = [orb[0]], [lo]
     for a, b in zip(orb[:-1], orb[1:]):
         xs += [a, b]
         ys += [b, b]
-    ax.plot(xs, ys, color="C3", lw=0.8)
-    ax.plot([orb[0]], [0], "o", color="C3", ms=4)
+    ax.plot(xs, ys, color="C3", lw=0.8, label="orbit from $p_0$")
+    ax.plot([orb[0]], [lo], "o", color="C3", ms=4, label="_nolegend_")
     rep = compute_dynamics(params, digits=fixed_digits)
+    seen = set()
     for f in rep.fixed:
         pf = float(f.p)
-        ax.plot([pf], [pf], "o", ms=6, mec="k", mfc="k" if f.stable else "white", zorder=5)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
+        kind = "attracting fixed point" if f.stable else "repelling fixed point"
+        ax.plot([pf], [pf], "o", ms=6, mec="k", mfc="k" if f.stable else "white", zorder=5,
+                label="_nolegend_" if kind in seen else kind)
+        seen.add(kind)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(lo, hi)
     ax.set_aspect("equal")
     ax.set_xlabel("$p_{n}$")
     ax.set_ylabel("$p_{n+1}$")
@@ -801,15 +808,46 @@ def step_latex_lines(step, width: float = 48) -> list:
     return lines
 
 
-def derivation_markdown(derivation, steps=None, max_latex: int = 1200, max_line: float = 58,
+#: MathJax size commands and their scale, gentlest first (to fit a wide formula)
+_TEX_SIZES = ((r"\small", 0.85), (r"\footnotesize", 0.8), (r"\scriptsize", 0.7))
+
+
+def fitted_block(lines, width: float = 50) -> str | None:
+    r"""A display block (``$$ \begin{aligned} ... $$``) of ``lines`` that fits ``width``
+    units of :func:`visual_width` (about 12 px each; the book's column is about 53),
+    shrunk with the gentlest size command that makes it fit; None when even
+    ``\scriptsize`` does not.
+
+    >>> print(fitted_block(["& a = b"]))
+    $$
+    \begin{aligned}
+    & a = b
+    \end{aligned}
+    $$
+    >>> fitted_block(["& " + "x + " * 20 + "y"], width=50)[:16]
+    '$$\n\\scriptsize \\'
+    >>> fitted_block(["& " + "x + " * 60 + "y"], width=50) is None
+    True
+    """
+    widest = max(visual_width(ln) for ln in lines)
+    size = ""
+    if widest > width:
+        size = next((cmd + " " for cmd, scale in _TEX_SIZES if widest * scale <= width), None)
+        if size is None:
+            return None
+    return "$$\n" + size + "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}\n$$"
+
+
+def derivation_markdown(derivation, steps=None, max_latex: int = 1200, max_line: float = 46,
                         show_method: bool = True, hypotheses: bool = True, numbered: bool = True) -> str:
     """MyST markdown for a :class:`~grpo_symbolic.symbolic.derivation.Derivation`: its
     hypotheses, then each step (name, text, the SymPy check: ✓ or ✗, the route used) with
-    its LaTeX as a display formula, broken at top-level sums (:func:`step_latex_lines`).
-    Formulas longer than ``max_latex`` characters of LaTeX, or with a line wider than
-    ``max_line`` (:func:`visual_width`; the finite-space sums), go into a collapsed dropdown.  ``steps``: names of the steps
-    to show (default all).  Needs ``nb_render_markdown_format: myst`` in the book's
-    configuration."""
+    its LaTeX as a display formula, broken at top-level sums (:func:`step_latex_lines`) and
+    shrunk to fit ``max_line`` units (:func:`fitted_block`; the book's column at 1280 px).
+    Formulas longer than ``max_latex`` characters of LaTeX go into a collapsed dropdown;
+    one that does not fit the column even shrunk (the finite-space sums) is given there as
+    its LaTeX source.  ``steps``: names of the steps to show (default all).  Needs
+    ``nb_render_markdown_format: myst`` in the book's configuration."""
     out = []
     if hypotheses and derivation.hypotheses:
         out.append("**Hypotheses.** " + "; ".join(_md_escape(h) for h in derivation.hypotheses) + ".")
@@ -824,10 +862,15 @@ def derivation_markdown(derivation, steps=None, max_latex: int = 1200, max_line:
             line += f" *Route: {_md_escape(st.method)}.*"
         out.append(line)
         out.append("")
-        lines = step_latex_lines(st)
-        block = "$$\n\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}\n$$"
+        lines = step_latex_lines(st, width=min(48, max_line - 4))
+        block = fitted_block(lines, max_line)
         total = sum(len(ln) for ln in lines)
-        if total > max_latex or max(visual_width(ln) for ln in lines) > max_line:
+        if block is None:
+            source = "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+            out.append(f":::{{dropdown}} The formula ({total} characters of LaTeX, too wide to typeset "
+                       "in this column): its source")
+            out += ["```latex", source, "```", ":::"]
+        elif total > max_latex:
             out.append(":::{dropdown} The formula (" + f"{total}" + " characters of LaTeX)")
             out.append(block)
             out.append(":::")

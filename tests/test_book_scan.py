@@ -1,4 +1,4 @@
-"""Static part of the book check: the external-resource scanner (grpo_symbolic.bookcheck).
+"""Static part of the book check: the external-resource scanner (grpo_symbolic.book.scan).
 
 Fast and browser-free; the book itself is built and checked by book/ci.sh.
 """
@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from grpo_symbolic import bookcheck as bc
+from grpo_symbolic.book import check as book_check
+from grpo_symbolic.book import scan as bc
 
 CLEAN_PAGE = """<!DOCTYPE html>
 <html><head>
@@ -164,9 +165,22 @@ def test_list_pages_and_math_count(tmp_path):
     assert bc.refresh_target(CLEAN_PAGE) is None
 
 
-def test_default_screenshots(tmp_path):
+def test_default_screenshots_cover_every_chapter(tmp_path):
     root = _site(tmp_path)
-    (root / "notation.html").write_text("<html></html>")
-    shots = bc.default_screenshots(root, bc.list_pages(root))
-    assert shots == {"intro.html": root / "_screenshots" / "home.png",
-                     "notation.html": root / "_screenshots" / "notation.png"}
+    for name in ("notation.html", "genindex.html", "search.html"):
+        (root / name).write_text("<html></html>")
+    shots = book_check.default_screenshots(root, bc.list_pages(root))
+    assert shots == {p: root / "_screenshots" / f"{stem}.png" for p, stem in
+                     [("intro.html", "intro"), ("notation.html", "notation"), ("sub/ch.html", "sub__ch")]}
+
+
+def test_html_ids(tmp_path):
+    ids = bc.html_ids('<section id="erratum-eq14"><h2 id="x">X</h2></section><a name="old"></a>')
+    assert ids == {"erratum-eq14", "x", "old"}
+
+
+def test_scan_doctests():
+    import doctest
+
+    res = doctest.testmod(bc, optionflags=doctest.ELLIPSIS)
+    assert res.failed == 0 and res.attempted > 0

@@ -193,3 +193,43 @@ def test_derivation_markdown_and_line_breaking():
 def test_markdown_table():
     t = F.markdown_table(["a", "b"], [[1, "x|y"]], "lr")
     assert t.splitlines() == ["| a | b |", "|:--|--:|", "| 1 | x\\|y |"]
+
+
+def test_figure_result_is_offline_svg():
+    from grpo_symbolic.book.scan import scan_html
+
+    svg = F.fig1(points=50)._repr_svg_()
+    assert "<svg" in svg[:2000] and svg.rstrip().endswith("</svg>")
+    assert scan_html(svg, "fig1.svg") == []          # nothing a browser would fetch elsewhere
+
+
+def test_cobweb_window_and_legend():
+    from grpo_symbolic.params import Params
+
+    P = Params.parse(norm="std", beta="5", eps="1e-5", p_ref="0.001")
+    fig = Figure()
+    ax = fig.add_subplot()
+    out = F.cobweb(ax, P, steps=10, points=200, window=(0, 0.1))
+    assert ax.get_xlim() == (0, 0.1) and ax.get_ylim() == (0, 0.1)
+    # the 2-cycle of this map (independent route: the paper's probability form of h) lies in the window
+    p = _mpf("0.001")
+    for _ in range(400):
+        p = _h_p(p, _mpf("0.001"), _mpf("5"), _mpf("1e-5"))
+    assert 0 < p < 0.1 and 0 < _h_p(p, _mpf("0.001"), _mpf("5"), _mpf("1e-5")) < 0.1
+    labels = ax.get_legend_handles_labels()[1]
+    kinds = {"attracting fixed point" if f.stable else "repelling fixed point" for f in out["report"].fixed}
+    assert set(labels) == {"map $h(p)$", "diagonal $y = p$", "orbit from $p_0$"} | kinds
+
+
+def test_fitted_block_doctest_and_shrinking():
+    import doctest
+
+    doctest.run_docstring_examples(F.fitted_block, vars(F), verbose=False)
+    res = doctest.DocTestRunner().run(doctest.DocTestFinder().find(F.fitted_block, "fitted_block", globs=vars(F))[0])
+    assert res.failed == 0 and res.attempted == 3
+    # independent route: the chosen size is the first whose scale brings the width under the limit
+    line = "& " + "x + " * 18 + "y"
+    w = F.visual_width(line)
+    block = F.fitted_block([line], 50)
+    expected = next(cmd for cmd, s in F._TEX_SIZES if w * s <= 50) if w > 50 else ""
+    assert block.startswith("$$\n" + (expected + " " if expected else "") + "\\begin{aligned}")

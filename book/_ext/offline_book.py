@@ -7,7 +7,7 @@
   package ``sphinx-mathjax-offline``); its ``latest.js``, a loader that looks up the
   newest MathJax on a CDN and that no page uses, is removed from the output.
 
-The full check of what a reader gets is ``python -m grpo_symbolic.bookcheck``.
+The full check of what a reader gets is ``python -m grpo_symbolic.book.check``.
 """
 
 from __future__ import annotations

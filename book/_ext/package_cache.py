@@ -10,7 +10,6 @@ so that every page runs again.  The new hash is stored only after a successful b
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -22,17 +21,13 @@ STAMP_NAME = "grpo_symbolic.sha256"
 
 
 def package_hash() -> str | None:
-    """SHA-256 over the relative paths and bytes of the package's ``.py`` files."""
+    """SHA-256 over the relative paths and bytes of the package's ``.py`` files
+    (:func:`grpo_symbolic.book.findings.package_hash`); None without the package."""
     try:
-        import grpo_symbolic
+        from grpo_symbolic.book.findings import package_hash as _hash
     except ImportError:
         return None
-    root = Path(grpo_symbolic.__file__).resolve().parent
-    h = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        h.update(path.relative_to(root).as_posix().encode() + b"\0")
-        h.update(path.read_bytes() + b"\0")
-    return h.hexdigest()
+    return _hash()
 
 
 def _cache_dir(app) -> Path | None:

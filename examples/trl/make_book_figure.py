@@ -15,7 +15,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = os.path.join(HERE, "results")
-OUT = os.path.join(HERE, "..", "..", "book", "trl_trajectories.png")
+OUT = os.path.join(HERE, "..", "..", "book", "trl_trajectories.svg")
 CASES = {"matched_G4": ["--trl-set", "num_generations=4"], "matched_G8": [],
          "matched_G16": ["--trl-set", "num_generations=16"],
          "defaults": ["--trl-config", os.path.join(HERE, "grpo_config_defaults.json")]}
@@ -48,7 +48,7 @@ def main():
     fig.suptitle("exact PoS per prompt: TRL GRPOTrainer (dashed, markers) vs theory (line; band: p_ref from 64 samples)",
                  fontsize=10)
     fig.tight_layout()
-    fig.savefig(OUT, dpi=100)
+    fig.savefig(OUT)
     print("wrote", os.path.normpath(OUT))
 
 

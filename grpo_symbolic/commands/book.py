@@ -3,11 +3,14 @@
 The book's sources are the MyST markdown files in ``book/`` of the repository.  The
 build is ``jupyter-book build -W -n --keep-going book/`` (warnings are errors, missing
 cross-reference targets too); executed pages are cached in ``_build/.jupyter_cache``.
-``--check`` then runs :mod:`grpo_symbolic.bookcheck` on the built site: no external
-resource, every formula typeset, every image loaded, no request off the machine, in
-headless Chromium, with screenshots in ``_build/html/_screenshots/``.
+``--check`` then runs :mod:`grpo_symbolic.book.check` on the built site, in headless
+Chromium driven by Playwright: no external resource, every formula typeset and within
+its column, every image loaded and sharp, every figure captioned, every internal link
+working, no request off the machine, no console error; a screenshot of every chapter in
+``_build/html/_screenshots/``.
 
-Needs the ``book`` extra (``pip install '.[book]'``) and, for ``--check``, Chromium.
+Needs the ``book`` extra (``pip install '.[book]'``) and, for ``--check``, Chromium
+(Debian's ``chromium``; no browser is downloaded).
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ DESCRIPTION = (
     "Build the package's Jupyter Book with warnings as errors "
     "(jupyter-book build -W -n --keep-going book/); with --check, also check the built "
     "site the way a reader gets it: served locally, opened in headless Chromium, every "
-    "formula typeset, every image loaded, no request to another host."
+    "formula typeset and within its column, every image loaded and sharp, every figure "
+    "captioned, every internal link working, no request to another host, no console error."
 )
 ORDER = 90
 
@@ -47,8 +51,8 @@ def add_arguments(parser) -> None:
                         help="do not build; only check the existing site (with --check)")
     parser.add_argument("--all", action="store_true",
                         help="re-write every page (jupyter-book --all); executed cells stay cached")
-    parser.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS",
-                        help="time limit of the browser check (default 300)")
+    parser.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
+                        help="time limit of the browser check (default 600)")
 
 
 def find_book(arg: str | None) -> Path:
@@ -88,10 +92,10 @@ def run(args) -> int:
     if not args.no_build and _build(book, out, html, args.all):
         return 1
     if args.check:
-        from .. import bookcheck
+        from ..book import check
 
         require_site(html)
-        return bookcheck.run_checks(html, timeout=args.timeout)
+        return check.run_checks(html, timeout=args.timeout, log=lambda line: print(line, flush=True))
     return 0
 
 
