@@ -66,7 +66,6 @@ def plot_atlas(path, image) -> None:
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
-    from ..errors import InputError
     from .grid import AtlasSpec
     from .store import read_atlas
 
@@ -93,7 +92,6 @@ def plot_atlas(path, image) -> None:
     ax.set_title(f"{spec.engine} atlas: norm {v['norm']}, α = {v['alpha']}, ε = {v['eps']}{extra}", fontsize=10)
     ax.legend(handles=[Patch(color=_colour(c), label=f"{c} ({cats.count(c)})") for c in names],
               loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
-    try:
-        fig.savefig(image, dpi=130)
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot write the plot {image}: {exc}".splitlines()[0]) from None
+    from ..commands._common import save_figure
+
+    save_figure(fig, image, dpi=130)

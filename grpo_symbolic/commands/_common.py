@@ -111,6 +111,19 @@ def write_text(path, text: str) -> None:
         raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+def save_figure(fig, path, dpi: int = 130) -> None:
+    """Save a matplotlib figure to ``path`` and close it; :class:`InputError` (one line, naming
+    the path) when it cannot be written."""
+    import matplotlib.pyplot as plt
+
+    try:
+        fig.savefig(path, dpi=dpi)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot write figure {path}: {getattr(exc, 'strerror', None) or exc}".splitlines()[0]) from None
+    finally:
+        plt.close(fig)
+
+
 def split_ids(text, what: str) -> list[str] | None:
     """The comma-separated ids of ``--only`` (None when not given); InputError if it names none."""
     if text is None:

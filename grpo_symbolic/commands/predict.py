@@ -18,7 +18,7 @@ Neither TRL nor torch is needed (nothing here imports them).
 from __future__ import annotations
 
 from ..errors import InputError
-from ._common import add_json_argument, emit_json, json_to_stdout, parse_int, progress_bar
+from ._common import add_json_argument, emit_json, json_to_stdout, parse_int, progress_bar, save_figure
 
 NAME = "predict"
 ORDER = 55
@@ -95,12 +95,7 @@ def plot_prediction(data: dict, path: str, trl=None) -> None:
     if len(data["prompts"]) <= 10:
         ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
-    try:
-        fig.savefig(path, dpi=110)
-    except OSError as exc:
-        raise InputError(f"cannot write plot {path!r}: {exc.strerror or exc}") from None
-    finally:
-        plt.close(fig)
+    save_figure(fig, path, dpi=110)
 
 
 def _print_rich(d: dict, plot) -> None:
@@ -116,7 +111,7 @@ def _print_rich(d: dict, plot) -> None:
     for a in cfg["approximations"]:
         con.print(f"  [yellow]approximation[/] {escape(a['field'])}={escape(str(a['value']))}: {escape(a['note'])}")
     t = Table(title=f"per prompt, after N = {d['iterations']} rounds", title_justify="left")
-    for c in ("prompt", "k/n", "p_ref CI", "fixed point(s)", "orbit", f"p_N", "band"):
+    for c in ("prompt", "k/n", "p_ref CI", "fixed point(s)", "orbit", "p_N", "band"):
         t.add_column(c, justify="right")
     for p in d["prompts"]:
         fps = ", ".join(_fp_text(f) for f in p["fixed_points"]) or "-"

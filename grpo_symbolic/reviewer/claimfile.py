@@ -57,7 +57,8 @@ from itertools import product
 
 from ..errors import InputError
 from ..params import _MAX_BITS, CONVENTIONS, _fmt, parse_exact
-from .language import (Expression, LetError, Predicate, PredicateError, _Lets, compile_expression,
+from .evaluate import _and
+from .language import (LetError, Predicate, PredicateError, _Lets, compile_expression,
                        compile_predicate)
 
 try:  # Python >= 3.11
@@ -141,7 +142,7 @@ class Domain:
         """Three-valued: do the linked parameters in ``values`` (from :meth:`fill`) lie in
         their ranges (``alpha`` in [0, 1], ``beta > 0``, ...)?  False when one certainly does not
         (the point or box is outside the domain), None when unknown."""
-        return _and3(_in_limits(k, values.get(k)) for k in self.linked)
+        return _and(_in_limits(k, values.get(k)) for k in self.linked)
 
     def expand(self, deps: set) -> set:
         """``deps`` plus the parameters the linked ones among them are computed from."""
@@ -560,16 +561,6 @@ def _in_limits(k, v):
     if below_fail or over_fail:
         return False
     return True if (above and under) else None
-
-
-def _and3(vals):
-    out = True
-    for v in vals:
-        if v is False:
-            return False
-        if v is None:
-            out = None
-    return out
 
 
 def _check_clipped_map(dims, norms, pred: Predicate, fail, linked=None) -> None:

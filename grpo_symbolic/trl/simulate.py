@@ -88,12 +88,9 @@ def plot_comparison(d: dict, path: str, ax=None) -> None:
                  fontsize=9)
     if own:
         fig.tight_layout()
-        try:
-            fig.savefig(path, dpi=110)
-        except OSError as exc:
-            raise InputError(f"cannot write figure {path!r}: {exc.strerror or exc}") from None
-        finally:
-            plt.close(fig)
+        from ..commands._common import save_figure
+
+        save_figure(fig, path, dpi=110)
 
 
 def _print_rich(d: dict, figure) -> None:
