@@ -87,6 +87,7 @@ def reference(tmp_path_factory):
     return pq.read_table(out)
 
 
+@pytest.mark.slow  # real Dask clusters (a minute): CI runs them with -m slow
 def test_scheduler_run_matches_plain_loop_and_survives_a_killed_worker(tmp_path, dask_cluster, reference, capsys):
     addr, workers = dask_cluster
     out = tmp_path / "cluster.parquet"
@@ -116,6 +117,7 @@ def test_scheduler_run_matches_plain_loop_and_survives_a_killed_worker(tmp_path,
     assert workers["w2"].poll() is None
 
 
+@pytest.mark.slow  # real Dask clusters (a minute): CI runs them with -m slow
 def test_local_cluster_matches_plain_loop(tmp_path, reference):
     out = tmp_path / "local.parquet"
     assert main(["atlas", *GRID, "--workers", "2", "--chunk-size", "8", "--no-progress", "--out", str(out)]) == 0
