@@ -55,9 +55,9 @@ def test_items_1_3_4_5_8_are_covered():
         assert cid in formal.FORMAL_MAP, cid
 
 
-def _markers(claim: str) -> dict[str, Fraction]:
-    """The parameters of the ``(* audit-point: CLAIM k=v ... *)`` marker in Refutations.v."""
-    text = (formal.PROOFS_DIR / "Refutations.v").read_text()
+def _markers(claim: str, file: str = "Refutations.v") -> dict[str, Fraction]:
+    """The parameters of the ``(* audit-point: CLAIM k=v ... *)`` marker in ``file``."""
+    text = (formal.PROOFS_DIR / file).read_text()
     m = re.search(rf"\(\* audit-point: {re.escape(claim)} ([^*]*)\*\)", text)
     assert m, claim
     return {k: Fraction(v) for k, v in (kv.split("=") for kv in m.group(1).split())}
@@ -164,3 +164,11 @@ def test_audit_formal_without_coqc_says_so_and_keeps_the_verdicts(monkeypatch, c
 
     c = json.loads(out.read_text())["claims"][0]
     assert c["verdict"] == "proved" and "formal" not in c["evidence"]
+
+
+def test_fig5_point_is_one_of_the_audits_panels():
+    from grpo_symbolic import figures
+
+    m = _markers("fig5", "Refutations2.v")
+    assert m["eps"] == Fraction(figures.FIG5_EPS)
+    assert str(m["beta"]) in figures.FIG5_BETAS and any(Fraction(p) == m["p_ref"] for p in figures.FIG5_P_REFS)

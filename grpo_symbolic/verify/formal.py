@@ -10,7 +10,7 @@ dependency order in ``_CoqProject``).  This module
   every theorem and lemma, so that a theorem counts as *checked* only if its file compiled in
   this run (or in a recorded build, :func:`load_report`) and it depends on no axiom beyond
   Coq's real-number axioms (:data:`REAL_AXIOMS`) -- plus, for the interval re-checks of
-  ``Refutations.v``, the specifications of the kernel's primitive integers and floats that
+  ``Refutations.v`` and ``Refutations2.v``, the specifications of the kernel's primitive integers and floats that
   CoqInterval's reflection uses (:data:`PRIMITIVE_PREFIXES`);
 * builds the ``evidence.formal`` entry of a verdict (:func:`formal_evidence`).
 
@@ -52,9 +52,9 @@ REAL_AXIOMS = frozenset({
     "Classical_Prop.classic",
 })
 #: the kernel's primitive 63-bit integers and binary64 floats and their specifications, on which
-#: CoqInterval's reflective proofs rest; accepted for the interval re-checks (Refutations.v) only
+#: CoqInterval's reflective proofs rest; accepted for the interval re-checks (Refutations.v, Refutations2.v) only
 PRIMITIVE_PREFIXES = ("PrimInt63.", "Uint63.", "PrimFloat.", "FloatAxioms.")
-INTERVAL_FILES = frozenset({"Refutations.v"})
+INTERVAL_FILES = frozenset({"Refutations.v", "Refutations2.v"})
 
 _FORBIDDEN = re.compile(r"\b(Admitted|admit|Axiom|Axioms|Parameter|Parameters|Conjecture)\b")
 _DECL = re.compile(r"^\s*(Theorem|Lemma|Corollary|Proposition|Fact|Remark)\s+([A-Za-z_][A-Za-z0-9_']*)", re.M)
@@ -161,6 +161,21 @@ FORMAL_MAP: dict[str, tuple[FormalRef, ...]] = {
     "sec4-two-kl": _refs(("Refutations.v", "two_kl_decreasing_step", "witness")),
     "takeaway-ref-mixing": _refs(("Refutations.v", "two_kl_decreasing_step", "witness")),
     "text-nonunique": _refs(("Refutations.v", "three_fixed_points", "witness")),
+    "fig5": _refs(("Refutations2.v", "fig5_panel_refuted", "refutation",
+                   "beta=5, p_ref=1/10000, eps=1/100000, p_0 = p_ref: every limit and p_50 are >= 1 - 1e-6, "
+                   "not the printed 0.0442"),
+                  ("Refutations2.v", "fig5_orbit_converges", "witness",
+                   "the orbit converges to a fixed point >= 1 - 1e-6"),
+                  ("Refutations2.v", "fig5_printed_not_fixed", "witness",
+                   "h(p) < p on [0.04415, 0.04425]: no fixed point rounds to 0.0442")),
+    "remark1": _refs(("Refutations2.v", "remark1_lim_at_0", "refutation",
+                      "eps=0, every p_ref in (0,1), beta>0: lim_(p->0+) h = 1 (Coquelicot filterlim)"),
+                     ("Refutations2.v", "remark1_lim_at_1", "refutation",
+                      "eps=0, every p_ref in (0,1), beta>0: lim_(p->1-) h = 1 (Coquelicot filterlim)"),
+                     ("Refutations2.v", "remark1_near_zero", "witness",
+                      "eps=0, p_ref=1/2, beta=1: h >= 1 - 1e-10 on [1e-8, 1e-4] (an instance, not the limit)"),
+                     ("Refutations2.v", "remark1_near_one", "witness",
+                      "eps=0, p_ref=1/2, beta=1: h >= 1 - 1e-10 on [1 - 1e-4, 1 - 1e-8]")),
 }
 
 
