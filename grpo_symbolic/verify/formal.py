@@ -38,8 +38,19 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ASSISTANT = "coq"
-#: the repository's Coq sources (absent from an installed wheel: then nothing is compiled)
-PROOFS_DIR = Path(__file__).resolve().parents[2] / "proofs" / "coq"
+def _proofs_dir() -> Path:
+    """The repository's Coq sources: ``proofs/coq`` under the current directory when it is a
+    checkout (``grpo-symbolic audit --formal`` run from the repository root, with the package
+    installed from it), else next to the package's own source tree (an editable install)."""
+    here = Path.cwd() / "proofs" / "coq"
+    if (here / "_CoqProject").is_file():
+        return here
+    return Path(__file__).resolve().parents[2] / "proofs" / "coq"
+
+
+#: the Coq sources compiled by :func:`compile_proofs` (absent from an installed wheel run
+#: outside a checkout: then nothing is compiled, and the report says so)
+PROOFS_DIR = _proofs_dir()
 LOGICAL_ROOT = "GRPO"
 COQ_WARNINGS = "-ambiguous-paths,-notation-overridden"
 INSTALL_HINT = "apt-get install -y coq libcoq-stdlib libcoq-coquelicot libcoq-interval"
@@ -310,7 +321,7 @@ def compile_proofs(timeout: float = 600, proofs_dir: Path = PROOFS_DIR) -> Compi
         return CompileReport("no-coqc", coqc_status())
     files = proof_files(proofs_dir)
     if not files:
-        return CompileReport("no-proofs", f"no Coq sources at {proofs_dir}")
+        return CompileReport("no-proofs", f"no Coq sources at {proofs_dir} (run from the repository root, where proofs/coq is)")
     start = time.perf_counter()
     report = CompileReport("ok", "", coqc=coqc_status())
     with tempfile.TemporaryDirectory(prefix="grpo-coq-") as tmp:
