@@ -91,10 +91,28 @@ def default_jobs() -> int:
 
 
 def run_audit(ids: Iterable[str] | None = None, progress: Callable[[str], None] | None = None,
-              jobs: int = 1) -> list[ClaimReport]:
-    """The reports of statements ``ids`` (default: all), in that order, on ``jobs`` processes."""
+              jobs: int = 1, cache: bool = False, cache_root=None) -> list[ClaimReport]:
+    """The reports of statements ``ids`` (default: all), in that order, on ``jobs`` processes.
+    With ``cache``, reports stored for this source digest are read back from the certificate
+    cache (:mod:`.cache`, under ``cache_root``) and the others are computed and stored."""
     load_claims()
     wanted = audit_ids() if ids is None else list(ids)
+    if not cache:
+        return _compute(wanted, progress, jobs)
+    from . import cache as store
+
+    have = {cid: rep for cid in wanted if (rep := store.load(cid, cache_root)) is not None}
+    for cid in have:
+        if progress:
+            progress(cid)
+    todo = [cid for cid in wanted if cid not in have]
+    for rep in _compute(todo, progress, jobs) if todo else ():
+        store.store(rep, cache_root)
+        have[rep.id] = rep
+    return [have[cid] for cid in wanted]
+
+
+def _compute(wanted: list[str], progress, jobs: int) -> list[ClaimReport]:
     if jobs > 1 and len(wanted) > 1 and "fork" in multiprocessing.get_all_start_methods():
         return _run_parallel(wanted, progress, jobs)
     return _run_serial(wanted, progress)

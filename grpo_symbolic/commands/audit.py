@@ -28,6 +28,10 @@ def add_arguments(p) -> None:
     p.add_argument("--jobs", default=None, metavar="N",
                    help="processes to use (default: the CPUs available, at most 2; 1 = serial). The reports "
                         "are the same bytes whatever N")
+    p.add_argument("--cache", action="store_true",
+                   help="warm re-run: read the certificates stored for this exact package source and "
+                        "statement text, compute and store the others ($GRPO_SYMBOLIC_CACHE, default "
+                        "~/.cache/grpo_symbolic). Without it nothing is read or written")
     p.add_argument("--formal", action="store_true",
                    help="compile the Coq proofs of proofs/coq (needs coqc) and mark the verdicts they back "
                         "(evidence.formal; 'formally proved (Coq)' in the table and the Markdown report)")
@@ -38,7 +42,7 @@ def run(args) -> int:
     from ..audit.report import markdown, print_table
     from ..audit.runner import audit_json
 
-    reports = _run_with_progress(args, _selected_ids(args.only), _jobs(args.jobs))
+    reports = _run_with_progress(args, _selected_ids(args.only), _jobs(args.jobs), args.cache)
     formal = _formal(args)
     if args.json:
         emit_json(args, audit_json(reports, formal), indent=1, sort_keys=False, default=str)
@@ -109,11 +113,11 @@ def _report_drift(reports) -> int:
     return 1 if diff else 0
 
 
-def _run_with_progress(args, ids, jobs: int = 1):
-    """``run_audit(ids, jobs=jobs)`` with a progress bar on stderr (when it is a terminal)."""
+def _run_with_progress(args, ids, jobs: int = 1, cache: bool = False):
+    """``run_audit(ids, jobs=jobs, cache=cache)`` with a progress bar on stderr (when it is a terminal)."""
     from ..audit.runner import run_audit
     from ..audit.statements import audit_ids
 
     total = len(ids) if ids is not None else len(audit_ids())
     with progress_bar(args, "auditing", total) as tick:
-        return run_audit(ids, progress=tick, jobs=jobs)
+        return run_audit(ids, progress=tick, jobs=jobs, cache=cache)

@@ -270,3 +270,27 @@ def if_refuted(res: Result, erratum: str, finding: str) -> Result:
     if res.verdict == REFUTED:
         res.erratum, res.summary = erratum, finding
     return res
+
+
+# ------------------------------------------------------------------ JSON round trip
+def result_from_json(d: dict) -> Result:
+    """The :class:`Result` whose :meth:`Result.to_json` is ``d`` (the audit's certificate
+    cache stores reports as JSON).  The contract is checked again on construction, so a
+    stored verdict whose certificate does not earn it is refused.
+
+    >>> r = combine([Part("a", "1 + 1 = 2", proved("ok", {"method": "sympy"})),
+    ...              Part("b", "b", argued("Banach", "classical"))], reading="a reading")
+    >>> result_from_json(r.to_json()).to_json() == r.to_json()
+    True
+    >>> result_from_json({"verdict": "proved", "summary": "x", "evidence": {"certificate": {"kind": "interval"}}})
+    Traceback (most recent call last):
+    ...
+    grpo_symbolic.verify.verdict.ContractError: a 'proved' verdict needs a 'symbolic' certificate, got 'interval'
+    """
+    evidence = dict(d["evidence"])
+    certificate = evidence.pop("certificate")
+    parts = [Part(p["name"], p["statement"], result_from_json(p)) for p in d.get("parts", ())]
+    rep = d.get("repaired")
+    repaired = Repaired(rep["statement"], result_from_json(rep)) if rep is not None else None
+    return Result(d["verdict"], d["summary"], evidence, certificate, reading=d.get("reading"),
+                  parts=parts, repaired=repaired, erratum=d.get("erratum"))
