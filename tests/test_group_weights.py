@@ -333,6 +333,7 @@ def test_timing_G256_50_digits():
     assert first < 0.5 and per < 0.05, (first, per)
 
 
+@pytest.mark.slow  # CI runs it in its slow step
 def test_large_G_works():
     w = GroupWeights(4096, "paper", "1e-4")
     with mp.workdps(30):

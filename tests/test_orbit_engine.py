@@ -130,6 +130,7 @@ def test_trap_entry_step_matches_brute_force(name):
         assert first_entry(LogitMap(params(kw)), lo, hi, 5000) == brute_first == n
 
 
+@pytest.mark.slow  # CI runs it in its slow step
 def test_unresolved_stays_unresolved():
     P = params(UNRESOLVED)
     o = compute_dynamics(P, digits=30, steps=5000).orbit

@@ -67,6 +67,7 @@ def test_true_claims_are_certified(pred, domain, norm):
 
 
 # -------------------------------------------------------------------- refuted
+@pytest.mark.slow  # CI runs it in its slow step
 def test_false_orbit_claim_refuted_and_rechecked_by_mpmath_iteration():
     r = check("orbit.kind == 'converges'", HARD + "clip_low = {min = 0.1, max = 0.3}\n", extra="search = 8\n")
     assert r.verdict == "refuted", r.result.summary

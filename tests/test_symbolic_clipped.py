@@ -14,7 +14,6 @@
 import dataclasses
 import doctest
 import random
-import time
 from fractions import Fraction
 
 import mpmath as mp
@@ -40,13 +39,11 @@ def _mutant(step, **changes):
 
 # ================================================================ derivations
 @pytest.mark.parametrize("name", NAMES)
-def test_derivation_checks_quickly(name):
+def test_derivation_checks(name):
     d = _d(name)
-    t0 = time.perf_counter()
     fresh = [_mutant(s) for s in d.steps]
     bad = [s.name for s in fresh if not s.check().ok]
     assert not bad, f"{d.name}: failed {bad}"
-    assert time.perf_counter() - t0 < 10          # ~5 s budget on a shared 2-core machine
     assert d.check().ok and d.to_json()["ok"]
     if name != "surrogate":
         assert d.steps[-1].name == "statement"
